@@ -1,0 +1,1 @@
+"""Organisations, users, login, invitations and password reset."""

@@ -1,0 +1,266 @@
+"""Account rules: logging in, invitations, password reset and change, organisations and users.
+
+Services flush and never commit: the view that calls them commits once.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from portal.accounts import throttle
+from portal.accounts.models import Invitation, Organisation, Role, User, find_user_by_email, normalise_email
+from portal.accounts.passwords import hash_password, needs_rehash, verify_password
+from portal.core import audit
+from portal.core.db import db, utcnow
+from portal.core.formatting import format_moment
+
+logger = logging.getLogger(__name__)
+
+
+class AccountError(Exception):
+    """A rule refused the action; ``field`` names the form field the message belongs to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# --- login -----------------------------------------------------------------------------------------
+
+@dataclass
+class LoginResult:
+    user: User | None = None
+    error: str | None = None
+
+
+LOCKED_MESSAGE = ("Trop de tentatives de connexion. Pour protéger ce compte, la connexion est bloquée "
+                  "jusqu'à {until}. Vous pouvez aussi réinitialiser votre mot de passe.")
+WRONG_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
+DEACTIVATED = "Ce compte a été désactivé. Adressez-vous à la coordination du réseau."
+
+
+def authenticate(email: str, password: str, address: str | None) -> LoginResult:
+    """Check credentials under the throttle; every outcome is audited."""
+    email = normalise_email(email)
+    keys = [throttle.account_key(email), throttle.address_key(address)]
+    until = throttle.locked_until(keys)
+    if until:
+        audit.record("login.refused_locked", target=email)
+        return LoginResult(error=LOCKED_MESSAGE.format(until=format_moment(until, "HH:mm")))
+    user = find_user_by_email(email)
+    if not verify_password(user.password_hash if user else None, password):
+        return LoginResult(error=_register_failure(email, address, user))
+    if not user.active:
+        audit.record("login.refused_deactivated", actor=user, target=email)
+        return LoginResult(error=DEACTIVATED)
+    _complete_login(user, password)
+    throttle.clear(keys[0])
+    return LoginResult(user=user)
+
+
+def _register_failure(email: str, address: str | None, user: User | None) -> str:
+    config = current_app.config
+    audit.record("login.failed", actor=user, target=email)
+    locked = throttle.register_failure(throttle.account_key(email), config["LOGIN_MAX_FAILURES_PER_ACCOUNT"])
+    locked |= throttle.register_failure(throttle.address_key(address), config["LOGIN_MAX_FAILURES_PER_ADDRESS"])
+    if locked:
+        audit.record("login.locked", actor=user, target=email)
+        return LOCKED_MESSAGE.format(until=_lock_end_text(email, address))
+    return WRONG_CREDENTIALS
+
+
+def _lock_end_text(email: str, address: str | None) -> str:
+    until = throttle.locked_until([throttle.account_key(email), throttle.address_key(address)])
+    return format_moment(until, "HH:mm") if until else ""
+
+
+def _complete_login(user: User, password: str) -> None:
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    audit.record("login.succeeded", actor=user, target=user.email)
+
+
+def end_all_sessions(user: User, reason: str) -> None:
+    """Rotate the token every session cookie carries: all of this user's sessions end."""
+    user.rotate_session_token()
+    audit.record(f"sessions.ended.{reason}", actor=user, target=user.email)
+
+
+# --- signed links ----------------------------------------------------------------------------------
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _password_fingerprint(user: User) -> str:
+    """Changes whenever the password does: a reset link works once, then never again."""
+    return hashlib.sha256((user.password_hash or "no-password").encode()).hexdigest()[:16]
+
+
+def make_reset_token(user: User) -> str:
+    return _serializer("password-reset").dumps({"user": user.id, "fp": _password_fingerprint(user)})
+
+
+def user_for_reset_token(token: str) -> User:
+    """The user a reset link belongs to; AccountError when it is expired, altered or used."""
+    try:
+        data = _serializer("password-reset").loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except SignatureExpired:
+        raise AccountError("Ce lien a expiré (il est valable une heure). Demandez-en un nouveau.") from None
+    except BadSignature:
+        raise AccountError("Ce lien n'est pas valide. Demandez un nouveau lien.") from None
+    user = db.session.get(User, data.get("user")) if isinstance(data, dict) else None
+    if user is None or not user.active or data.get("fp") != _password_fingerprint(user):
+        raise AccountError("Ce lien a déjà servi ou n'est plus valable. Demandez un nouveau lien.")
+    return user
+
+
+def request_password_reset(email: str) -> tuple[User, str] | None:
+    """The user and their reset token, or None; the page says the same thing either way."""
+    user = find_user_by_email(email)
+    audit.record("password.reset_requested", actor=user, target=normalise_email(email))
+    if user is None or not user.active or user.password_hash is None:
+        return None
+    return user, make_reset_token(user)
+
+
+def set_password(user: User, password: str, reason: str) -> None:
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    end_all_sessions(user, reason)
+    audit.record(f"password.{reason}", actor=user, target=user.email)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError("Le mot de passe actuel est incorrect.", field="current_password")
+    set_password(user, new_password, "changed")
+
+
+# --- invitations -----------------------------------------------------------------------------------
+
+def make_invitation_token(invitation: Invitation) -> str:
+    return _serializer("invitation").dumps({"invitation": invitation.id})
+
+
+def invite(inviter: User, email: str, full_name: str, organisation: Organisation, role: str) -> Invitation:
+    email = normalise_email(email)
+    if role not in inviter.invitable_roles():
+        raise AccountError("Vous ne pouvez pas inviter avec ce rôle.", field="role")
+    if find_user_by_email(email):
+        raise AccountError("Un compte existe déjà avec cette adresse e-mail.", field="email")
+    now = utcnow()
+    _revoke_pending_invitations(email, now)
+    invitation = Invitation(
+        email=email, full_name=full_name, organisation=organisation, role=role, invited_by=inviter,
+        created_at=now, expires_at=now + timedelta(days=current_app.config["INVITATION_VALID_DAYS"]),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    audit.record("invitation.created", actor=inviter, target=email, organisation=organisation.id, role=role)
+    return invitation
+
+
+def _revoke_pending_invitations(email: str, now: datetime) -> None:
+    """A new invitation replaces the older ones: only the latest link works."""
+    pending = db.session.execute(
+        db.select(Invitation).where(Invitation.email == email, Invitation.accepted_at.is_(None),
+                                    Invitation.revoked_at.is_(None))
+    ).scalars()
+    for invitation in pending:
+        invitation.revoked_at = now
+
+
+def invitation_for_token(token: str) -> Invitation:
+    try:
+        # The signature's own age limit is generous; the row's expiry decides.
+        data = _serializer("invitation").loads(token, max_age=60 * 60 * 24 * 60)
+    except BadSignature:
+        raise AccountError("Ce lien d'invitation n'est pas valide.") from None
+    invitation = db.session.get(Invitation, data.get("invitation")) if isinstance(data, dict) else None
+    if invitation is None:
+        raise AccountError("Ce lien d'invitation n'est pas valide.")
+    if invitation.accepted_at is not None:
+        raise AccountError("Cette invitation a déjà été utilisée. Connectez-vous avec votre mot de passe.")
+    if invitation.revoked_at is not None or utcnow() >= invitation.expires_at:
+        raise AccountError("Cette invitation a expiré (elle est valable sept jours). "
+                           "Demandez à la coordination de vous inviter à nouveau.")
+    return invitation
+
+
+def accept_invitation(invitation: Invitation, full_name: str, password: str) -> User:
+    if find_user_by_email(invitation.email):
+        raise AccountError("Un compte existe déjà avec cette adresse e-mail. Connectez-vous.")
+    user = User(email=invitation.email, full_name=full_name, organisation_id=invitation.organisation_id,
+                role=invitation.role, password_hash=hash_password(password), password_changed_at=utcnow())
+    db.session.add(user)
+    invitation.accepted_at = utcnow()
+    db.session.flush()
+    audit.record("invitation.accepted", actor=user, target=user.email)
+    _complete_login(user, password)
+    return user
+
+
+# --- administration --------------------------------------------------------------------------------
+
+def organisation_name_taken(name: str, exclude_id: int | None = None) -> bool:
+    query = db.select(Organisation.id).where(db.func.lower(Organisation.name) == name.lower())
+    if exclude_id is not None:
+        query = query.where(Organisation.id != exclude_id)
+    return db.session.execute(query).first() is not None
+
+
+def siret_taken(siret: str, exclude_id: int | None = None) -> bool:
+    query = db.select(Organisation.id).where(Organisation.siret == siret)
+    if exclude_id is not None:
+        query = query.where(Organisation.id != exclude_id)
+    return db.session.execute(query).first() is not None
+
+
+def save_organisation(actor: User, organisation: Organisation, **fields) -> Organisation:
+    if organisation_name_taken(fields["name"], organisation.id):
+        raise AccountError("Une organisation porte déjà ce nom.", field="name")
+    if fields.get("siret") and siret_taken(fields["siret"], organisation.id):
+        raise AccountError("Ce SIRET est déjà celui d'une autre organisation.", field="siret")
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    db.session.add(organisation)
+    db.session.flush()
+    audit.record("organisation.saved", actor=actor, target=f"organisation:{organisation.id}")
+    return organisation
+
+
+def change_role(actor: User, user: User, role: str) -> None:
+    if user.id == actor.id:
+        raise AccountError("Vous ne pouvez pas changer votre propre rôle.", field="role")
+    if role not in set(Role):
+        raise AccountError("Rôle inconnu.", field="role")
+    before = user.role
+    user.role = role
+    audit.record("user.role_changed", actor=actor, target=f"user:{user.id}", before=before, after=role)
+
+
+def set_active(actor: User, user: User, active: bool) -> None:
+    if user.id == actor.id:
+        raise AccountError("Vous ne pouvez pas désactiver votre propre compte.")
+    user.active = active
+    if not active:
+        end_all_sessions(user, "deactivated")
+    audit.record("user.activated" if active else "user.deactivated", actor=actor, target=f"user:{user.id}")
+
+
+def create_user(email: str, full_name: str, organisation: Organisation, role: str, password: str) -> User:
+    """Direct creation, for the command line (create-admin, demo); people arrive by invitation."""
+    if find_user_by_email(email):
+        raise AccountError("Un compte existe déjà avec cette adresse e-mail.", field="email")
+    user = User(email=normalise_email(email), full_name=full_name, organisation=organisation, role=role,
+                password_hash=hash_password(password), password_changed_at=utcnow())
+    db.session.add(user)
+    db.session.flush()
+    return user

@@ -1,0 +1,105 @@
+"""Configuration in three layers: class defaults, ``PORTAL_*`` environment variables, test overrides.
+
+Environment variables drop their ``PORTAL_`` prefix (``PORTAL_MAIL_SERVER`` becomes ``MAIL_SERVER``);
+``PORTAL_DATABASE_URL`` is the one alias, for ``SQLALCHEMY_DATABASE_URI``.
+"""
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+
+class DefaultConfig:
+    ENV = "development"
+    SECRET_KEY: str | None = None
+    DATABASE_URL: str | None = None  # None: a SQLite file under instance/
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+    # Mail: with no MAIL_SERVER, messages are written to the log so a newcomer sees the links.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = False  # STARTTLS
+    MAIL_USE_SSL = False
+    MAIL_TIMEOUT = 10
+    MAIL_DEFAULT_SENDER = "Passerelle <ne-pas-repondre@passerelle.example>"
+
+    NETWORK_NAME = "Fédération départementale des Centres Sociaux de l'Ain"
+
+    SESSION_COOKIE_NAME = "passerelle_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_I18N_ENABLED = False  # WTForms' own French messages (BaseForm.Meta.locales), no Flask-Babel needed
+    WTF_CSRF_TIME_LIMIT = 8 * 3600  # a long form filled in a morning still posts
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+    PASSWORD_RESET_MAX_AGE = 3600
+    INVITATION_VALID_DAYS = 7
+    # Login throttle: (failures allowed, window and lock in seconds), per account and per address.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+    LOGIN_THROTTLE_WINDOW = 15 * 60
+
+    PROXY_FIX_HOPS = 0  # number of trusted reverse proxies in front of the portal
+
+
+class ProductionConfig(DefaultConfig):
+    ENV = "production"
+    SESSION_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "MAIL_SERVER")
+
+
+class ConfigurationError(RuntimeError):
+    """The portal cannot start with this configuration."""
+
+
+def load_config(app: Flask, override: dict | None = None) -> None:
+    """Fill ``app.config`` from the three layers, then derive what depends on them."""
+    app.config.from_object(DefaultConfig)
+    app.config.from_prefixed_env("PORTAL")
+    if app.config["ENV"] == "production":
+        app.config.from_object(ProductionConfig)
+        app.config.from_prefixed_env("PORTAL")
+    if override:
+        app.config.from_mapping(override)
+    _check_production(app)
+    _set_database_uri(app)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def _check_production(app: Flask) -> None:
+    if app.config["ENV"] != "production":
+        return
+    missing = [f"PORTAL_{key}" for key in REQUIRED_IN_PRODUCTION if not app.config.get(key)]
+    if missing:
+        raise ConfigurationError(f"PORTAL_ENV=production requires {', '.join(missing)}")
+
+
+def _set_database_uri(app: Flask) -> None:
+    if app.config.get("SQLALCHEMY_DATABASE_URI"):
+        return
+    url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'passerelle.db'}"
+    # Plain postgresql:// URLs would pick psycopg2, which is not a dependency.
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+
+
+def _instance_secret_key(instance_path: Path) -> str:
+    """Development only: a key generated once and kept under instance/, never in the repository."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        key_file.touch(mode=0o600)
+        key_file.write_text(secrets.token_hex(32))
+    return key_file.read_text().strip()

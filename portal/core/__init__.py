@@ -1,0 +1,1 @@
+"""What every domain package builds on: database, extensions, forms, mail, formatting, errors."""

@@ -1,0 +1,1 @@
+"""The landing page after login: what concerns the person, gathered from every module."""

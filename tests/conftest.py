@@ -1,0 +1,104 @@
+"""Fixtures in the style of the best Flask suites: one app per session, built by the migrations,
+one connection per test rolled back at the end, a real SMTP server, factories and a login helper."""
+
+import pytest
+from flask_migrate import upgrade
+
+from portal import create_app
+from portal.core.db import db
+from tests.support.client import PortalClient
+from tests.support.database import TEST_DATABASE_URL, empty_database
+from tests.support.factories import PASSWORD, make_organisation, make_user
+from tests.support.smtp import start_smtp_server
+
+
+@pytest.fixture(scope="session")
+def smtp():
+    controller, mailbox = start_smtp_server()
+    yield controller, mailbox
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, smtp):
+    controller, _ = smtp
+    url = TEST_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal.sqlite'}"
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "secret-for-tests-only",
+        "MAIL_SERVER": controller.hostname,
+        "MAIL_PORT": controller.port,
+        "SERVER_NAME": "passerelle.test",
+    })
+    app.test_client_class = PortalClient
+    empty_database(url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _rollback_each_test(request):
+    """Every test that uses the app runs inside one outer transaction that is rolled back; its
+    commits become savepoints. Tests with an app of their own (fresh databases) are left alone."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        engines = db.engines
+        engine = engines[None]
+        connection = engine.connect()
+        transaction = connection.begin()
+        engines[None] = connection
+        db.session.configure(join_transaction_mode="create_savepoint")
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session.session_factory.kw.pop("join_transaction_mode", None)
+            engines[None] = engine
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app) -> PortalClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def mailbox(smtp):
+    _, box = smtp
+    box.clear()
+    return box
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make(app):
+    """Factories, in an app context so the objects can be used right away."""
+
+    class Factories:
+        organisation = staticmethod(make_organisation)
+        user = staticmethod(make_user)
+
+    return Factories
+
+
+@pytest.fixture
+def login(client):
+    def log_in(user, password: str = PASSWORD):
+        response = client.post("/connexion", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return log_in

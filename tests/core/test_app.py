@@ -1,0 +1,121 @@
+"""The application shell: configuration layers, health, error pages, headers, SQLite settings."""
+
+import pytest
+from sqlalchemy import text
+
+from portal import create_app
+from portal.config import ConfigurationError
+from portal.core.db import db
+from tests.support.database import is_postgresql
+
+
+def test_environment_overrides_defaults_and_test_mapping_overrides_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_MAIL_SERVER", "smtp.exemple.fr")
+    monkeypatch.setenv("PORTAL_MAIL_PORT", "2525")
+    monkeypatch.setenv("PORTAL_DATABASE_URL", "postgresql://portal@db/portal")
+    app = create_app({"MAIL_PORT": 587, "SECRET_KEY": "x"})
+    assert app.config["MAIL_SERVER"] == "smtp.exemple.fr"
+    assert app.config["MAIL_PORT"] == 587
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://portal@db/portal"
+
+
+def test_development_secret_key_is_generated_once_under_instance(monkeypatch):
+    monkeypatch.delenv("PORTAL_SECRET_KEY", raising=False)
+    first = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    second = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert len(first.config["SECRET_KEY"]) >= 32
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "MAIL_SERVER"])
+def test_production_refuses_to_start_without_its_settings(monkeypatch, missing):
+    settings = {"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": "k" * 40,
+                "PORTAL_DATABASE_URL": "postgresql://p@db/p", "PORTAL_MAIL_SERVER": "smtp.exemple.fr"}
+    del settings[f"PORTAL_{missing}"]
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv(f"PORTAL_{missing}", raising=False)
+    with pytest.raises(ConfigurationError, match=f"PORTAL_{missing}"):
+        create_app()
+
+
+def test_production_cookies_are_secure_and_hsts_is_sent(monkeypatch):
+    for name, value in {"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": "k" * 40,
+                        "PORTAL_DATABASE_URL": "sqlite://", "PORTAL_MAIL_SERVER": "smtp.exemple.fr"}.items():
+        monkeypatch.setenv(name, value)
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    response = app.test_client().get("/healthz")
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+
+
+def test_factory_does_not_touch_the_database():
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none", "SECRET_KEY": "x"})
+    assert app.name == "portal"
+
+
+def test_healthz_answers_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_is_down():
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+                      "SECRET_KEY": "x", "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"connect_timeout": 1}}})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["status"] == "unavailable"
+
+
+def test_security_headers(client):
+    headers = client.get("/connexion").headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_pages_carry_no_inline_script_or_style(client):
+    page = client.get("/connexion").get_data(as_text=True)
+    assert "<script>" not in page and "<style" not in page and " style=" not in page
+    assert "onclick" not in page
+
+
+def test_404_page_is_french(client):
+    response = client.get("/nulle-part")
+    assert response.status_code == 404
+    assert "Page introuvable" in response
+
+
+def test_500_page_shows_no_stack_trace(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", "SECRET_KEY": "x"})
+
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("secret internal detail")
+
+    response = app.test_client().get("/boom")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Erreur interne" in body
+    assert "secret internal detail" not in body and "Traceback" not in body
+
+
+def test_405_page(client):
+    response = client.post("/healthz")
+    assert response.status_code == 405
+    assert "Méthode non autorisée" in response
+
+
+def test_static_files_are_served_locally(client):
+    for path in ("/static/css/portal.css", "/static/js/portal.js", "/static/fonts/SourceSans3-Regular.woff2"):
+        assert client.get(path).status_code == 200
+
+
+@pytest.mark.skipif(is_postgresql(), reason="SQLite connection settings")
+def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(app):
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 10_000

@@ -1,0 +1,1 @@
+"""Helpers shared by the test modules: SMTP server, database reset, factories."""

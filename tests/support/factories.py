@@ -1,0 +1,36 @@
+"""Factory helpers: the smallest valid objects, with whatever a test wants to say about them."""
+
+import itertools
+
+from portal.accounts.models import Organisation, OrganisationKind, Role, Territory, User
+from portal.accounts.passwords import hash_password
+from portal.core.db import db
+
+PASSWORD = "mot-de-passe-de-test"
+_PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2 is slow on purpose
+_counter = itertools.count(1)
+
+
+def make_organisation(name: str | None = None, kind: str = OrganisationKind.CENTRE_SOCIAL, **fields) -> Organisation:
+    number = next(_counter)
+    organisation = Organisation(name=name or f"Organisation {number}", kind=kind,
+                                territory=fields.pop("territory", Territory.URBAIN), **fields)
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation
+
+
+def make_user(role: str = Role.MEMBER, organisation: Organisation | None = None, email: str | None = None,
+              **fields) -> User:
+    number = next(_counter)
+    user = User(
+        email=(email or f"personne{number}@exemple.fr").lower(),
+        full_name=fields.pop("full_name", f"Personne {number}"),
+        organisation=organisation or make_organisation(),
+        role=role,
+        password_hash=fields.pop("password_hash", _PASSWORD_HASH),
+        **fields,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user

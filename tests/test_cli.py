@@ -1,0 +1,90 @@
+"""The portal's commands: create-admin, and a demo that can run again without duplicating anything."""
+
+import pytest
+from flask_migrate import upgrade
+
+from portal import create_app
+from portal.accounts.models import Organisation, User
+from portal.accounts.passwords import verify_password
+from portal.core.db import db
+from tests.support.database import drop_database, fresh_database_url
+
+DEMO_ACCOUNTS = {
+    "admin@demo.passerelle.example": "admin",
+    "coordination@demo.passerelle.example": "coordinator",
+    "caf@demo.passerelle.example": "member",
+    "departement@demo.passerelle.example": "member",
+    "cs-belley@demo.passerelle.example": "member",
+    "cs-jassans@demo.passerelle.example": "member",
+    "association@demo.passerelle.example": "member",
+}
+
+
+@pytest.fixture
+def fresh_app(tmp_path):
+    url = fresh_database_url(tmp_path)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "k"})
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    drop_database(url)
+
+
+def counts(app):
+    with app.app_context():
+        return (db.session.scalar(db.select(db.func.count()).select_from(User)),
+                db.session.scalar(db.select(db.func.count()).select_from(Organisation)))
+
+
+def test_demo_loads_the_network_and_can_run_again(fresh_app):
+    runner = fresh_app.test_cli_runner()
+    result = runner.invoke(args=["portal", "demo", "--password", "demo-passerelle"])
+    assert result.exit_code == 0, result.output
+    for email in DEMO_ACCOUNTS:
+        assert email in result.output
+    assert "demo-passerelle" in result.output
+    first = counts(fresh_app)
+
+    again = runner.invoke(args=["portal", "demo", "--password", "autre-mot-de-passe"])
+    assert again.exit_code == 0, again.output
+    assert counts(fresh_app) == first
+    with fresh_app.app_context():
+        users = {u.email: u for u in db.session.execute(db.select(User)).scalars()}
+        assert {email: users[email].role for email in DEMO_ACCOUNTS} == DEMO_ACCOUNTS
+        assert verify_password(users["caf@demo.passerelle.example"].password_hash, "autre-mot-de-passe")
+        names = set(db.session.execute(db.select(Organisation.name)).scalars())
+    assert "Fédération départementale des Centres Sociaux de l'Ain" in names
+    assert {"CAF de l'Ain", "Conseil départemental de l'Ain", "Centre social de Belley"} <= names
+
+
+def test_demo_accounts_can_log_in(fresh_app):
+    fresh_app.test_cli_runner().invoke(args=["portal", "demo", "--password", "demo-passerelle"])
+    fresh_app.config["WTF_CSRF_ENABLED"] = False
+    client = fresh_app.test_client()
+    response = client.post("/connexion", data={"email": "cs-belley@demo.passerelle.example",
+                                               "password": "demo-passerelle"})
+    assert response.status_code == 302
+
+
+def test_create_admin(fresh_app):
+    with fresh_app.app_context():
+        upgrade()
+    runner = fresh_app.test_cli_runner()
+    result = runner.invoke(args=["portal", "create-admin", "Chef@Exemple.fr", "--password", "un-long-secret"])
+    assert result.exit_code == 0, result.output
+    again = runner.invoke(args=["portal", "create-admin", "chef@exemple.fr", "--password", "un-long-secret"])
+    assert again.exit_code != 0
+    assert "Un compte existe déjà" in again.output
+    short = runner.invoke(args=["portal", "create-admin", "autre@exemple.fr", "--password", "court"])
+    assert "au moins 10 caractères" in short.output
+    with fresh_app.app_context():
+        admin = db.session.execute(db.select(User).filter_by(email="chef@exemple.fr")).scalar_one()
+        assert admin.role == "admin"
+
+
+def test_create_admin_prompts_for_the_password(fresh_app):
+    with fresh_app.app_context():
+        upgrade()
+    result = fresh_app.test_cli_runner().invoke(args=["portal", "create-admin", "x@exemple.fr"],
+                                                input="un-long-secret\nun-long-secret\n")
+    assert result.exit_code == 0, result.output
