@@ -8,6 +8,7 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.db import UTCDateTime, db, utcnow
+from portal.core.logs import request_id
 
 logger = logging.getLogger("portal.audit")
 
@@ -38,6 +39,8 @@ def record(action: str, actor=None, target: str | None = None, **details) -> Aud
         details=details,
     )
     db.session.add(event)
-    logger.info("audit action=%s actor=%s target=%s address=%s details=%s",
-                action, event.actor_id, target, event.address, details)
+    logger.info("audit", extra={"fields": {
+        "action": action, "actor_id": event.actor_id, "target": target, "address": event.address,
+        "details": details, "request_id": request_id(),
+    }})
     return event
