@@ -125,6 +125,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when an admin anonymised this departed person: the row stays so that what they wrote keeps
+    # its author, but their name, e-mail and password are gone (services.anonymise_user).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship(back_populates="users", lazy="joined")
 
