@@ -111,3 +111,9 @@ class ActivationForm(BaseForm):
     """A bare form whose only purpose is to carry the CSRF token of a button."""
 
     active = BooleanField()
+
+
+class AnonymiseForm(BaseForm):
+    confirm = BooleanField(
+        "Je confirme que cette personne a quitté le réseau et que l'anonymisation est définitive.",
+        validators=[DataRequired(message="Cochez la case pour confirmer l'anonymisation.")])

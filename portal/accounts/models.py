@@ -165,6 +165,10 @@ class User(UserMixin, db.Model):
     def can_manage_accounts(self) -> bool:
         return self.active and self.is_admin
 
+    def can_anonymise(self, other: "User") -> bool:
+        """An admin anonymises someone else's account, once."""
+        return self.can_manage_accounts() and other.id != self.id and other.anonymised_at is None
+
     def rotate_session_token(self) -> None:
         self.session_token = new_session_token()
 

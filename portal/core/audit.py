@@ -25,6 +25,18 @@ class AuditEvent(db.Model):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
+# French names of the actions, for the journal page; each module labels the actions it records.
+_action_labels: dict[str, str] = {}
+
+
+def label_actions(labels: dict[str, str]) -> None:
+    _action_labels.update(labels)
+
+
+def action_label(action: str) -> str:
+    return _action_labels.get(action, action)
+
+
 def client_address() -> str | None:
     return request.remote_addr if has_request_context() else None
 

@@ -14,6 +14,8 @@ def _navigation():
     if current_user.can_invite():
         items.append(("admin.users", "Comptes"))
         items.append(("admin.organisations", "Organisations"))
+    if current_user.can_manage_accounts():
+        items.append(("journal.index", "Journal d'audit"))
     return items
 
 
