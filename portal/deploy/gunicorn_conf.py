@@ -52,6 +52,11 @@ preload_app = False
 # creates it with mkstemp and unlinks it at once, so a shared directory is safe.)
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 
+# Gunicorn 25.1+ opens a control socket under $HOME for its `gunicornc` tool; under the README's
+# systemd unit the home is read-only, and `systemctl reload` / `stop` are the controls we use.
+# (Older gunicorn versions ignore this setting.)
+control_socket_disable = True
+
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # The portal writes one structured line per request itself (logger portal.request, with the user and

@@ -1,8 +1,11 @@
 """The application shell: configuration layers, health, error pages, headers, SQLite settings."""
 
+import os
+import re
+
 import pytest
 from alembic.script import ScriptDirectory
-from flask import request
+from flask import request, url_for
 from sqlalchemy import text
 
 from portal import create_app
@@ -194,3 +197,18 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(app):
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 10_000
+
+
+def test_static_urls_carry_a_hash_of_the_content(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    app.static_folder = str(tmp_path)
+    (tmp_path / "portal.css").write_text("body { color: black; }")
+    with app.test_request_context():
+        first = url_for("static", filename="portal.css")
+        assert re.fullmatch(r"/static/portal\.css\?v=[0-9a-f]{12}", first)
+        assert url_for("static", filename="portal.css") == first
+        (tmp_path / "portal.css").write_text("body { color: navy; }")
+        os.utime(tmp_path / "portal.css", ns=(1, 1))  # a new modification time, whatever the clock's grain
+        assert url_for("static", filename="portal.css") != first
+        assert url_for("static", filename="absent.css") == "/static/absent.css"
+        assert url_for("static", filename="../secret") == "/static/../secret"  # never read outside static/
