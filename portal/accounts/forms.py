@@ -115,5 +115,5 @@ class ActivationForm(BaseForm):
 
 class AnonymiseForm(BaseForm):
     confirm = BooleanField(
-        "Je confirme que cette personne a quitté le réseau et que l'anonymisation est définitive.",
+        "Je confirme que cette personne a quitté le réseau et que l'anonymisation est définitive",
         validators=[DataRequired(message="Cochez la case pour confirmer l'anonymisation.")])

@@ -354,4 +354,7 @@ audit.label_actions({
     "user.activated": "Compte réactivé",
     "user.deactivated": "Compte désactivé",
     "user.anonymised": "Compte anonymisé",
+}, details={
+    "before": "avant", "after": "après", "organisation": "organisation n°", "role": "rôle",
+    "audit_events_rewritten": "événements réécrits",
 })

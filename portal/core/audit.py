@@ -25,16 +25,23 @@ class AuditEvent(db.Model):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
-# French names of the actions, for the journal page; each module labels the actions it records.
+# French names of the actions and of their details' keys, for the journal page; each module labels
+# what it records (an unlabelled one shows its code).
 _action_labels: dict[str, str] = {}
+_detail_labels: dict[str, str] = {}
 
 
-def label_actions(labels: dict[str, str]) -> None:
+def label_actions(labels: dict[str, str], details: dict[str, str] | None = None) -> None:
     _action_labels.update(labels)
+    _detail_labels.update(details or {})
 
 
 def action_label(action: str) -> str:
     return _action_labels.get(action, action)
+
+
+def detail_label(key: str) -> str:
+    return _detail_labels.get(key, key)
 
 
 def client_address() -> str | None:
