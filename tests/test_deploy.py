@@ -181,6 +181,36 @@ def test_readme_nginx_waits_longer_than_gunicorn_and_accepts_what_the_portal_acc
     assert "alias /srv/passerelle/app/static/;" in nginx
 
 
+def readme_wrapper(tmp_path: Path) -> Path:
+    """The README's `passerelle` command, pointed at this checkout and run as the current user."""
+    block = readme_block("cat > /usr/local/bin/passerelle <<'SCRIPT'")
+    script = block.split("\n", 1)[1].split("\nSCRIPT\n")[0]
+    script = (script.replace("/srv/passerelle/app", str(ROOT)).replace("/srv/passerelle/venv", str(ROOT / ".venv"))
+              .replace("runuser -u passerelle", "runuser -u root"))
+    wrapper = tmp_path / "passerelle"
+    wrapper.write_text(script + "\n")
+    wrapper.chmod(0o755)
+    return wrapper
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("runuser"), reason="runuser needs root")
+def test_readme_wrapper_runs_flask_commands_with_the_settings_file(fresh_apps, tmp_path):
+    url = fresh_apps().config["SQLALCHEMY_DATABASE_URI"]
+    settings = readme_block("# /etc/passerelle/env")
+    settings = re.sub(r"^PORTAL_DATABASE_URL=.*$", f"PORTAL_DATABASE_URL={url}", settings, flags=re.M)
+    if not is_postgresql():  # production refuses SQLite; the other settings stay as written
+        settings = settings.replace("PORTAL_ENV=production", "PORTAL_ENV=development")
+    (tmp_path / "env-essai").write_text(settings)
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PORTAL_")}
+    env["PASSERELLE_ENV"] = str(tmp_path / "env-essai")
+    wrapper = readme_wrapper(tmp_path)
+    for command in (["db", "upgrade"], ["portal", "verify"]):
+        result = subprocess.run([str(wrapper), *command], env=env, cwd=tmp_path, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert "vérifications sont passées" in result.stdout
+
+
 # --- the README's nginx block, in front of gunicorn ----------------------------------------------------
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
