@@ -53,8 +53,9 @@ class BackupReport:
 
     @property
     def size_label(self) -> str:
-        return f"{self.size / 1_000_000:.1f} Mo".replace(".", ",") if self.size >= 100_000 else \
-            f"{self.size / 1000:.0f} ko"
+        if self.size < 100_000:
+            return f"{self.size / 1000:.0f} ko"
+        return f"{self.size / 1_000_000:.1f} Mo".replace(".", ",")
 
 
 # --- backup ----------------------------------------------------------------------------------------
