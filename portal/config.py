@@ -29,18 +29,29 @@ class DefaultConfig:
     MAIL_DEFAULT_SENDER = "Passerelle <ne-pas-repondre@passerelle.example>"
 
     NETWORK_NAME = "Fédération départementale des Centres Sociaux de l'Ain"
+    # Where people write about the portal (accessibility statement, error pages).
+    CONTACT_EMAIL = "coordination@passerelle.example"
 
     SESSION_COOKIE_NAME = "passerelle_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # Session lifetimes in seconds (OWASP ASVS 3.3): a session ends after SESSION_IDLE_TIMEOUT without
+    # a request, and SESSION_ABSOLUTE_LIFETIME after login whatever happens. The cookie's own lifetime
+    # (PERMANENT_SESSION_LIFETIME) is derived from the absolute one.
+    SESSION_IDLE_TIMEOUT = 2 * 3600
+    SESSION_ABSOLUTE_LIFETIME = 12 * 3600
+    # Changing one's e-mail, password or second factor needs a login or a password typed this recently.
+    REAUTHENTICATION_WINDOW = 10 * 60
+    # Between the password and the one-time code of a two-step login.
+    SECOND_FACTOR_STEP_TIMEOUT = 5 * 60
     WTF_I18N_ENABLED = False  # WTForms' own French messages (BaseForm.Meta.locales), no Flask-Babel needed
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a long form filled in a morning still posts
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
     PASSWORD_RESET_MAX_AGE = 3600
     INVITATION_VALID_DAYS = 7
+    EMAIL_CHANGE_MAX_AGE = 24 * 3600
     # Login throttle: (failures allowed, window and lock in seconds), per account and per address.
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 30
@@ -85,6 +96,7 @@ def load_config(app: Flask, override: dict | None = None) -> None:
     _set_database_uri(app)
     _check_production_engine(app)
     _check_log_format(app)
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=int(app.config["SESSION_ABSOLUTE_LIFETIME"]))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
 

@@ -1,4 +1,4 @@
 """Every model of the portal, imported in one place so the migrations and the tests see the full schema."""
 
-from portal.accounts.models import Invitation, Organisation, ThrottleBucket, User  # noqa: F401
+from portal.accounts.models import Invitation, Organisation, RecoveryCode, ThrottleBucket, User  # noqa: F401
 from portal.core.audit import AuditEvent  # noqa: F401

@@ -1,15 +1,19 @@
 """Fixtures in the style of the best Flask suites: one app per session, built by the migrations,
 one connection per test rolled back at the end, a real SMTP server, factories and a login helper."""
 
+import time
+
 import pytest
 from flask_migrate import upgrade
 
 from portal import create_app
+from portal.accounts import clock as portal_clock
 from portal.core.db import db
 from tests.support.client import PortalClient
 from tests.support.database import TEST_DATABASE_URL, drop_database, empty_database, fresh_database_url
 from tests.support.factories import PASSWORD, make_organisation, make_user
 from tests.support.smtp import start_smtp_server
+from tests.support.totp import TOTP_SECRET, portal_code
 
 
 @pytest.fixture(scope="session")
@@ -102,6 +106,30 @@ def mailbox(smtp):
     return box
 
 
+class MovableClock:
+    """The portal's clock (session lifetimes, one-time codes) moved forward by tests."""
+
+    def __init__(self):
+        self.offset = 0.0
+
+    def now(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+    def code(self, secret: str = TOTP_SECRET) -> str:
+        """The one-time code an authenticator app shows at the moved time."""
+        return portal_code(secret)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> MovableClock:
+    moved = MovableClock()
+    monkeypatch.setattr(portal_clock, "now", moved.now)
+    return moved
+
+
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
@@ -120,8 +148,16 @@ def make(app):
 
 @pytest.fixture
 def login(client):
-    def log_in(user, password: str = PASSWORD):
-        response = client.post("/connexion", data={"email": user.email, "password": password})
+    """Log ``client`` in as ``user``, typing the one-time code when the account has a second factor
+    (the factories' TOTP_SECRET; the replay memory is reset so the same code may serve again)."""
+
+    def log_in(user, password: str = PASSWORD, with_client=None):
+        browser = with_client or client
+        response = browser.post("/connexion", data={"email": user.email, "password": password})
+        if response.headers.get("Location", "").endswith("/connexion/verification"):
+            user.totp_last_step = None
+            db.session.flush()
+            response = browser.post("/connexion/verification", data={"code": portal_code()})
         assert response.status_code == 302, response.get_data(as_text=True)
         return response
 

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.accounts import services
+from portal.accounts import second_factor, services
 from portal.accounts.forms import ActivationForm, AnonymiseForm, InvitationForm, OrganisationForm, RoleForm
 from portal.accounts.models import Invitation, Organisation, Role, User
 from portal.core.db import db, utcnow
@@ -144,3 +144,18 @@ def anonymise(user_id: int):
                   "ce que la personne a écrit reste en place.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/anonymise.html", form=form, user=user)
+
+
+@bp.route("/utilisateurs/<int:user_id>/double-authentification", methods=["POST"])
+@admin_required
+def reset_second_factor(user_id: int):
+    user = _user_or_404(user_id)
+    try:
+        second_factor.reset_by_admin(current_actor(), user)
+    except services.AccountError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"La double authentification de {user.full_name} est réinitialisée ; ses sessions sont fermées.",
+              "success")
+    return redirect(url_for("admin.users"))

@@ -39,13 +39,48 @@ class NewPasswordMixin:
             raise ValidationError(problem)
 
 
-class LoginForm(BaseForm):
-    email = email_field()
-    password = PasswordField("Mot de passe", validators=[
-        DataRequired(message="Indiquez votre mot de passe."),
+def current_password_field(label: str = "Mot de passe", message: str = "Indiquez votre mot de passe.") -> PasswordField:
+    return PasswordField(label, validators=[
+        DataRequired(message=message),
         Length(max=MAX_LENGTH, message=f"{MAX_LENGTH} caractères au plus."),
     ], render_kw={"autocomplete": "current-password"})
+
+
+def code_field(label: str, description: str, required: bool = True, numeric: bool = False) -> StringField:
+    """A one-time code: the browser and the phone may fill it in (autocomplete one-time-code)."""
+    render_kw = {"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
+    if numeric:
+        render_kw["inputmode"] = "numeric"
+    presence = DataRequired(message="Indiquez le code.") if required else Optional()
+    return StringField(label, validators=[presence, max_length(40)], render_kw=render_kw, description=description)
+
+
+class LoginForm(BaseForm):
+    email = email_field()
+    password = current_password_field()
     next = HiddenField()
+
+
+class LoginCodeForm(BaseForm):
+    code = code_field("Code à 6 chiffres ou code de secours",
+                      "Le code affiché en ce moment par votre application d'authentification, "
+                      "ou l'un de vos codes de secours.")
+
+
+class EnableSecondFactorForm(BaseForm):
+    code = code_field("Code à 6 chiffres", "Le code affiché par l'application après avoir ajouté Passerelle.",
+                      numeric=True)
+
+
+class ReauthenticateForm(BaseForm):
+    password = current_password_field()
+    code = code_field("Code à 6 chiffres ou code de secours", "Le code affiché par votre application "
+                      "d'authentification, ou l'un de vos codes de secours.", required=False)
+    next = HiddenField()
+
+
+class ChangeEmailForm(BaseForm):
+    email = email_field("Nouvelle adresse e-mail")
 
 
 class ForgotPasswordForm(BaseForm):
@@ -63,10 +98,7 @@ class AcceptInvitationForm(NewPasswordMixin, BaseForm):
 
 
 class ChangePasswordForm(NewPasswordMixin, BaseForm):
-    current_password = PasswordField("Mot de passe actuel", validators=[
-        DataRequired(message="Indiquez votre mot de passe actuel."),
-        Length(max=MAX_LENGTH, message=f"{MAX_LENGTH} caractères au plus."),
-    ], render_kw={"autocomplete": "current-password"})
+    current_password = current_password_field("Mot de passe actuel", "Indiquez votre mot de passe actuel.")
     password, confirm = new_password_fields()
 
 

@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, true
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db import UTCDateTime, db, utcnow
@@ -128,8 +128,15 @@ class User(UserMixin, db.Model):
     # Set when an admin anonymised this departed person: the row stays so that what they wrote keeps
     # its author, but their name, e-mail and password are gone (services.anonymise_user).
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Second factor (TOTP, RFC 6238): the key, encrypted (portal.accounts.second_factor), and the last
+    # 30-second step a code was accepted for, so that a code seen once cannot be used again.
+    totp_secret: Mapped[str | None] = mapped_column(String(200))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     organisation: Mapped[Organisation] = relationship(back_populates="users", lazy="joined")
+    recovery_codes: Mapped[list["RecoveryCode"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True)
 
     # --- Flask-Login -------------------------------------------------------------------------
     @property
@@ -168,6 +175,18 @@ class User(UserMixin, db.Model):
     def can_anonymise(self, other: "User") -> bool:
         """An admin anonymises someone else's account, once."""
         return self.can_manage_accounts() and other.id != self.id and other.anonymised_at is None
+
+    # --- second factor -------------------------------------------------------------------------
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_enabled_at is not None
+
+    def second_factor_required(self) -> bool:
+        """Admins hold every key of the network: a password alone is not enough for them."""
+        return self.is_admin
+
+    def must_set_up_second_factor(self) -> bool:
+        return self.second_factor_required() and not self.has_second_factor
 
     def rotate_session_token(self) -> None:
         self.session_token = new_session_token()
@@ -210,6 +229,22 @@ class Invitation(db.Model):
 
     def is_usable(self, now: datetime) -> bool:
         return self.accepted_at is None and self.revoked_at is None and now < self.expires_at
+
+
+class RecoveryCode(db.Model):
+    """One of the single-use codes that replace the one-time code when the phone is lost.
+
+    Only a SHA-256 of the code is kept: codes carry about 60 random bits, so a slow hash adds nothing."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="recovery_codes")
 
 
 class ThrottleBucket(db.Model):

@@ -38,6 +38,8 @@ class AccountError(Exception):
 class LoginResult:
     user: User | None = None
     error: str | None = None
+    needs_second_factor: bool = False  # the password was right; the session waits for the code
+    method: str | None = None  # what completed the login: "password", "totp" or "recovery"
 
 
 LOCKED_MESSAGE = ("Trop de tentatives de connexion. Pour protéger ce compte, la connexion est bloquée "
@@ -47,45 +49,50 @@ DEACTIVATED = "Ce compte a été désactivé. Adressez-vous à la coordination d
 
 
 def authenticate(email: str, password: str, address: str | None) -> LoginResult:
-    """Check credentials under the throttle; every outcome is audited."""
+    """Check credentials under the throttle; every outcome is audited. With a second factor, a right
+    password only leads to the code step: the throttle keeps counting until the code is right too."""
     email = normalise_email(email)
     keys = [throttle.account_key(email), throttle.address_key(address)]
-    until = throttle.locked_until(keys)
-    if until:
+    if throttle.locked_until(keys):
         audit.record("login.refused_locked", target=email)
-        return LoginResult(error=LOCKED_MESSAGE.format(until=format_moment(until, "HH:mm")))
+        return LoginResult(error=lock_message(email, address))
     user = find_user_by_email(email)
     if not verify_password(user.password_hash if user else None, password):
-        return LoginResult(error=_register_failure(email, address, user))
+        return LoginResult(error=register_login_failure(email, address, user))
     if not user.active:
         audit.record("login.refused_deactivated", actor=user, target=email)
         return LoginResult(error=DEACTIVATED)
-    _complete_login(user, password)
-    throttle.clear(keys[0])
-    return LoginResult(user=user)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    if user.has_second_factor:
+        audit.record("login.password_accepted", actor=user, target=email)
+        return LoginResult(user=user, needs_second_factor=True)
+    complete_login(user, method="password")
+    return LoginResult(user=user, method="password")
 
 
-def _register_failure(email: str, address: str | None, user: User | None) -> str:
+def register_login_failure(email: str, address: str | None, user: User | None, action: str = "login.failed",
+                           message: str = WRONG_CREDENTIALS) -> str:
+    """Count a failed password or code against the account and the address; the message to show."""
     config = current_app.config
-    audit.record("login.failed", actor=user, target=email)
+    audit.record(action, actor=user, target=email)
     locked = throttle.register_failure(throttle.account_key(email), config["LOGIN_MAX_FAILURES_PER_ACCOUNT"])
     locked |= throttle.register_failure(throttle.address_key(address), config["LOGIN_MAX_FAILURES_PER_ADDRESS"])
     if locked:
         audit.record("login.locked", actor=user, target=email)
-        return LOCKED_MESSAGE.format(until=_lock_end_text(email, address))
-    return WRONG_CREDENTIALS
+        return lock_message(email, address)
+    return message
 
 
-def _lock_end_text(email: str, address: str | None) -> str:
+def lock_message(email: str, address: str | None) -> str:
     until = throttle.locked_until([throttle.account_key(email), throttle.address_key(address)])
-    return format_moment(until, "HH:mm") if until else ""
+    return LOCKED_MESSAGE.format(until=format_moment(until, "HH:mm") if until else "")
 
 
-def _complete_login(user: User, password: str) -> None:
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+def complete_login(user: User, method: str) -> None:
     user.last_login_at = utcnow()
-    audit.record("login.succeeded", actor=user, target=user.email)
+    throttle.clear(throttle.account_key(user.email))
+    audit.record("login.succeeded", actor=user, target=user.email, method=method)
 
 
 def end_all_sessions(user: User, reason: str) -> None:
@@ -100,9 +107,29 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
+def _fingerprint(*values: str | None) -> str:
+    return hashlib.sha256("|".join(value or "" for value in values).encode()).hexdigest()[:16]
+
+
 def _password_fingerprint(user: User) -> str:
     """Changes whenever the password does: a reset link works once, then never again."""
-    return hashlib.sha256((user.password_hash or "no-password").encode()).hexdigest()[:16]
+    return _fingerprint(user.password_hash or "no-password")
+
+
+def _user_for_link(salt: str, token: str, max_age: int, expired: str, fingerprint) -> tuple[User, dict]:
+    """The active user a signed link names, and its data, if the link is intact, recent enough and
+    its fingerprint still matches (it changes once the link has served); AccountError otherwise."""
+    try:
+        data = _serializer(salt).loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise AccountError(expired) from None
+    except BadSignature:
+        raise AccountError("Ce lien n'est pas valide. Demandez un nouveau lien.") from None
+    user_id = data.get("user") if isinstance(data, dict) else None
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not user.active or data.get("fp") != fingerprint(user):
+        raise AccountError("Ce lien a déjà servi ou n'est plus valable. Demandez un nouveau lien.")
+    return user, data
 
 
 def make_reset_token(user: User) -> str:
@@ -111,15 +138,9 @@ def make_reset_token(user: User) -> str:
 
 def user_for_reset_token(token: str) -> User:
     """The user a reset link belongs to; AccountError when it is expired, altered or used."""
-    try:
-        data = _serializer("password-reset").loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
-    except SignatureExpired:
-        raise AccountError("Ce lien a expiré (il est valable une heure). Demandez-en un nouveau.") from None
-    except BadSignature:
-        raise AccountError("Ce lien n'est pas valide. Demandez un nouveau lien.") from None
-    user = db.session.get(User, data.get("user")) if isinstance(data, dict) else None
-    if user is None or not user.active or data.get("fp") != _password_fingerprint(user):
-        raise AccountError("Ce lien a déjà servi ou n'est plus valable. Demandez un nouveau lien.")
+    user, _ = _user_for_link("password-reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"],
+                             "Ce lien a expiré (il est valable une heure). Demandez-en un nouveau.",
+                             _password_fingerprint)
     return user
 
 
@@ -143,6 +164,47 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not verify_password(user.password_hash, current_password):
         raise AccountError("Le mot de passe actuel est incorrect.", field="current_password")
     set_password(user, new_password, "changed")
+
+
+# --- e-mail address -------------------------------------------------------------------------------
+
+def _email_fingerprint(user: User) -> str:
+    """Changes with the address and with the password: a confirmation link serves once, and changing
+    one's password (what the notice to the old address advises) cancels every pending link."""
+    return _fingerprint(user.email, user.password_hash)
+
+
+def _check_email_free(email: str, user: User) -> None:
+    if email == user.email:
+        raise AccountError("C'est déjà l'adresse de votre compte.", field="email")
+    if find_user_by_email(email):
+        raise AccountError("Un compte existe déjà avec cette adresse e-mail.", field="email")
+
+
+def request_email_change(user: User, new_email: str) -> str:
+    """The token of the confirmation link to mail to the new address; nothing changes until it is opened."""
+    new_email = normalise_email(new_email)
+    _check_email_free(new_email, user)
+    audit.record("email.change_requested", actor=user, target=new_email)
+    return _serializer("email-change").dumps({"user": user.id, "email": new_email, "fp": _email_fingerprint(user)})
+
+
+def email_change_for_token(token: str) -> tuple[User, str]:
+    """The user and the new address of a confirmation link; AccountError when expired, altered or used."""
+    user, data = _user_for_link("email-change", token, current_app.config["EMAIL_CHANGE_MAX_AGE"],
+                                "Ce lien a expiré (il est valable 24 heures). Refaites la demande depuis votre compte.",
+                                _email_fingerprint)
+    return user, normalise_email(str(data.get("email")))
+
+
+def change_email(user: User, new_email: str) -> str:
+    """Give the account its confirmed new address; returns the old one (to tell it)."""
+    _check_email_free(new_email, user)
+    old_email = user.email
+    user.email = new_email
+    db.session.flush()
+    audit.record("email.changed", actor=user, target=new_email, previous=old_email)
+    return old_email
 
 
 # --- invitations -----------------------------------------------------------------------------------
@@ -205,7 +267,7 @@ def accept_invitation(invitation: Invitation, full_name: str, password: str) -> 
     invitation.accepted_at = utcnow()
     db.session.flush()
     audit.record("invitation.accepted", actor=user, target=user.email)
-    _complete_login(user, password)
+    complete_login(user, method="invitation")
     return user
 
 

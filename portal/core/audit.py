@@ -1,13 +1,19 @@
-"""The audit log: who did what, when (UTC) and from where. Services write it; it is never edited."""
+"""The audit log: who did what, when (UTC) and from where. Services write it; it is never edited.
+
+``record`` adds an event to the request's unit of work (the view's commit keeps it). ``record_now`` is
+for events that happen outside one, in request hooks and error handlers (a session that expires, an
+access refused): it writes and commits the event on its own.
+"""
 
 import logging
 from datetime import datetime
 
 from flask import has_request_context, request
 from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.core.db import UTCDateTime, db, utcnow
+from portal.core.db import UTCDateTime, db, utcnow, write_intent
 from portal.core.logs import request_id
 
 logger = logging.getLogger("portal.audit")
@@ -50,10 +56,14 @@ def client_address() -> str | None:
 
 def record(action: str, actor=None, target: str | None = None, **details) -> AuditEvent:
     """Add an audit event to the session (the caller's commit keeps it) and write its log line."""
+    return _add_event(action, getattr(actor, "id", None), target, details)
+
+
+def _add_event(action: str, actor_id: int | None, target: str | None, details: dict) -> AuditEvent:
     event = AuditEvent(
         action=action,
-        actor_id=getattr(actor, "id", None),
-        target=target,
+        actor_id=actor_id,
+        target=target[:120] if target else target,  # a long URL must not make the event fail
         address=client_address(),
         details=details,
     )
@@ -63,3 +73,18 @@ def record(action: str, actor=None, target: str | None = None, **details) -> Aud
         "details": details, "request_id": request_id(),
     }})
     return event
+
+
+def record_now(action: str, actor=None, target: str | None = None, **details) -> None:
+    """Write one event in a transaction of its own, outside the request's work: whatever the request had
+    under way is rolled back first (nothing half-done is kept). A database failure is logged, not
+    raised, so the page the person is waiting for (a 403, a login page) still shows."""
+    actor_id = getattr(actor, "id", None)  # read before the rollback expires the object
+    try:
+        db.session.rollback()
+        with write_intent():
+            _add_event(action, actor_id, target, details)
+            db.session.commit()
+    except SQLAlchemyError:
+        logger.exception("audit event %s could not be written", action)
+        db.session.rollback()

@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from portal.core.db import db
+from portal.core.permissions import record_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,10 @@ def handle_http_error(error: HTTPException):
         # A SecurityError is a Host header outside TRUSTED_HOSTS: no URL can be built for such a
         # request, so it gets werkzeug's bare page rather than ours.
         return error
+    if error.code == 403:
+        # Every 403 is a refused permission worth keeping; 404s are audited by the views that know a
+        # protected object was asked for (portal.core.permissions.refuse), not for every stray URL.
+        record_refusal(403)
     return render_error(error.code)
 
 

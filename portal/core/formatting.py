@@ -33,6 +33,17 @@ def format_day(day: date | datetime | None, pattern: str = "d MMMM y") -> str:
     return format_date(day, pattern, locale=LOCALE)
 
 
+def format_duration(seconds: int) -> str:
+    """3600 -> « 1 heure », 9000 -> « 2 heures 30 minutes », 600 -> « 10 minutes »."""
+    hours, minutes = divmod(int(seconds) // 60, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} heure{'s' if hours > 1 else ''}")
+    if minutes or not hours:
+        parts.append(f"{minutes} minute{'s' if minutes > 1 else ''}")
+    return " ".join(parts)
+
+
 def format_cents(cents: int | None, with_symbol: bool = True) -> str:
     """12345678 -> « 123 456,78 € » (narrow no-break spaces, as French typography wants)."""
     if cents is None:

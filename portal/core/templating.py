@@ -57,7 +57,8 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def _network():
-        return {"network_name": current_app.config["NETWORK_NAME"]}
+        config = current_app.config
+        return {"network_name": config["NETWORK_NAME"], "contact_email": config["CONTACT_EMAIL"]}
 
     @app.after_request
     def _no_store_private_pages(response):

@@ -1,4 +1,4 @@
-"""The dashboard and the few pages that belong to no module (health check)."""
+"""The dashboard and the few pages that belong to no module (health check, accessibility statement)."""
 
 from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
@@ -21,6 +21,12 @@ def home():
 @login_required
 def index():
     return render_template("dashboard/index.html")
+
+
+@bp.route("/accessibilite")
+def accessibility():
+    """The accessibility statement (déclaration d'accessibilité, RGAA model): public, linked from every page."""
+    return render_template("dashboard/accessibility.html")
 
 
 @bp.route("/healthz")

@@ -2,9 +2,11 @@
 
 import itertools
 
+from portal.accounts import second_factor
 from portal.accounts.models import Organisation, OrganisationKind, Role, Territory, User
 from portal.accounts.passwords import hash_password
-from portal.core.db import db
+from portal.core.db import db, utcnow
+from tests.support.totp import TOTP_SECRET
 
 PASSWORD = "mot-de-passe-de-test"
 _PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2 is slow on purpose
@@ -21,7 +23,9 @@ def make_organisation(name: str | None = None, kind: str = OrganisationKind.CENT
 
 
 def make_user(role: str = Role.MEMBER, organisation: Organisation | None = None, email: str | None = None,
-              **fields) -> User:
+              second_factor: bool | None = None, **fields) -> User:
+    """A user whose password is PASSWORD. Admins get a second factor (the portal requires one) on the
+    key TOTP_SECRET unless ``second_factor=False``; anyone gets one with ``second_factor=True``."""
     number = next(_counter)
     user = User(
         email=(email or f"personne{number}@exemple.fr").lower(),
@@ -33,4 +37,12 @@ def make_user(role: str = Role.MEMBER, organisation: Organisation | None = None,
     )
     db.session.add(user)
     db.session.flush()
+    if second_factor if second_factor is not None else role == Role.ADMIN:
+        give_second_factor(user)
     return user
+
+
+def give_second_factor(user: User, secret: str = TOTP_SECRET) -> None:
+    second_factor.store_secret(user, secret)
+    user.totp_enabled_at = utcnow()
+    db.session.flush()

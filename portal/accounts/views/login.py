@@ -1,44 +1,27 @@
-"""Logging in and out, password reset, invitations, and one's own account."""
+"""Logging in (password, then the one-time code when the account has one), logging out, password reset
+and invitations."""
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
-from portal.accounts import services
-from portal.accounts.forms import (
-    AcceptInvitationForm,
-    ChangePasswordForm,
-    ForgotPasswordForm,
-    LoginForm,
-    ResetPasswordForm,
-)
+from portal.accounts import second_factor, services, sessions
+from portal.accounts.forms import AcceptInvitationForm, ForgotPasswordForm, LoginCodeForm, LoginForm, ResetPasswordForm
 from portal.accounts.models import User
-from portal.core.db import db, utcnow
+from portal.accounts.views.blueprint import bp
+from portal.core.db import db
 from portal.core.extensions import login_manager
 from portal.core.mail import send_mail
 from portal.core.permissions import current_actor
 from portal.core.urls import safe_next_url
 
-bp = Blueprint("accounts", __name__)
-
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """Session ids are "<user id>:<session token>": a rotated token ends the session."""
-    user_id, _, token = (session_id or "").partition(":")
-    if not user_id.isdigit() or not token:
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_token != token:
-        return None
-    return user
+    return sessions.user_for_session_id(session_id)
 
 
-def start_session(user: User) -> None:
-    """A brand-new session on every login, so a session id planted before login is worthless."""
-    session.clear()
-    login_user(user)
-    session.permanent = True
-    session["started_at"] = utcnow().timestamp()
+def _landing(next_url: str | None):
+    return redirect(safe_next_url(next_url) or url_for("dashboard.index"))
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -49,11 +32,41 @@ def login():
     if form.validate_on_submit():
         result = services.authenticate(form.email.data, form.password.data, request.remote_addr)
         db.session.commit()  # failures count even when the login is refused
+        if result.needs_second_factor:
+            sessions.begin_second_factor(result.user, safe_next_url(form.next.data))
+            return redirect(url_for("accounts.login_code"))
         if result.user:
-            start_session(result.user)
-            return redirect(safe_next_url(form.next.data) or url_for("dashboard.index"))
+            sessions.start(result.user)
+            return _landing(form.next.data)
         form.password.errors.append(result.error)
     return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/connexion/verification", methods=["GET", "POST"])
+def login_code():
+    pending = sessions.pending_second_factor()
+    if pending is None:
+        flash("Reprenez la connexion avec votre adresse e-mail et votre mot de passe : l'étape du code a expiré.",
+              "info")
+        return redirect(url_for("accounts.login"))
+    user, next_url = pending
+    form = LoginCodeForm()
+    if form.validate_on_submit():
+        result = second_factor.verify_login_code(user, form.code.data, request.remote_addr)
+        db.session.commit()
+        if result.user:
+            sessions.start(user)
+            if result.method == "recovery":
+                _warn_about_recovery_codes(user)
+            return _landing(next_url)
+        form.code.errors.append(result.error)
+    return render_template("accounts/login_code.html", form=form)
+
+
+def _warn_about_recovery_codes(user: User) -> None:
+    remaining = second_factor.remaining_recovery_codes(user)
+    flash(f"Vous vous êtes connecté·e avec un code de secours ; il vous en reste {remaining}. "
+          "Pensez à en générer de nouveaux depuis votre compte.", "warning")
 
 
 @bp.route("/deconnexion", methods=["POST"])
@@ -61,8 +74,7 @@ def login():
 def logout():
     services.end_all_sessions(current_actor(), "logout")
     db.session.commit()
-    logout_user()
-    session.clear()
+    sessions.end()
     flash("Vous êtes déconnecté·e.", "success")
     return redirect(url_for("accounts.login"))
 
@@ -84,12 +96,16 @@ def forgot_password():
     return render_template("accounts/forgot_password.html", form=form)
 
 
+def link_invalid(error: services.AccountError):
+    return render_template("accounts/link_invalid.html", message=error.message), 400
+
+
 @bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     try:
         user = services.user_for_reset_token(token)
     except services.AccountError as error:
-        return render_template("accounts/link_invalid.html", message=error.message), 400
+        return link_invalid(error)
     form = ResetPasswordForm()
     form.email_for_rules = user.email
     if form.validate_on_submit():
@@ -105,43 +121,16 @@ def accept_invitation(token: str):
     try:
         invitation = services.invitation_for_token(token)
     except services.AccountError as error:
-        return render_template("accounts/link_invalid.html", message=error.message), 400
+        return link_invalid(error)
     form = AcceptInvitationForm(full_name=invitation.full_name)
     form.email_for_rules = invitation.email
     if form.validate_on_submit():
         try:
             user = services.accept_invitation(invitation, form.full_name.data, form.password.data)
         except services.AccountError as error:
-            return render_template("accounts/link_invalid.html", message=error.message), 400
+            return link_invalid(error)
         db.session.commit()
-        if current_user.is_authenticated:
-            logout_user()
-        start_session(user)
+        sessions.start(user)
         flash(f"Bienvenue sur Passerelle, {user.full_name} !", "success")
         return redirect(url_for("dashboard.index"))
     return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
-
-
-@bp.route("/compte")
-@login_required
-def account():
-    return render_template("accounts/account.html")
-
-
-@bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
-@login_required
-def change_password():
-    form = ChangePasswordForm()
-    form.email_for_rules = current_user.email
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_actor(), form.current_password.data, form.password.data)
-        except services.AccountError as error:
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            start_session(current_actor())  # this session goes on with the new token; the others end
-            flash("Votre mot de passe a été changé. Vos autres sessions ont été fermées.", "success")
-            return redirect(url_for("accounts.account"))
-    return render_template("accounts/change_password.html", form=form)
-
