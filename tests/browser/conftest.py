@@ -14,8 +14,9 @@ What every browser test gets:
       login_as(page, coordinator)
 
 - ``page``: a fresh browser context (no cookies, French locale, Paris time) whose relative URLs go to
-  the live server (``page.goto("/compte")``). When the test ends, a screenshot of the last page is
-  saved under ``test-output/screenshots/<test name>.png``, and the test fails if the page logged a
+  the live server (``page.goto("/compte")``); ``new_page()`` opens another one, for a second person.
+  When the test ends, a screenshot of each last page is saved under
+  ``test-output/screenshots/<test name>[-n].png``, and the test fails if a page logged a
   console error (a Content-Security-Policy violation is one), threw, opened an ``alert``/``prompt``
   dialog (``confirm`` dialogs are accepted) or received a 5xx answer. A test that expects such
   problems empties ``browser_problems`` before it ends.
@@ -175,21 +176,34 @@ def browser_problems() -> BrowserProblems:
 
 
 @pytest.fixture
-def page(browser, live_server, browser_problems, request):
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris",
-                                  viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    browser_problems.watch(page)
-    try:
-        yield page
-        _screenshot(page, request.node.name)
-    finally:
+def new_page(browser, live_server, browser_problems, request):
+    """Opens a page in a browser context of its own: a second person in the same test (a coordinator
+    and the partner they invite) gets ``new_page()`` while the first keeps ``page``."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris",
+                                      viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        opened = context.new_page()
+        opened.set_default_timeout(10_000)
+        browser_problems.watch(opened)
+        return opened
+
+    yield open_page
+    for number, context in enumerate(contexts):
+        for opened in context.pages:
+            _screenshot(opened, request.node.name + (f"-{number + 1}" if number else ""))
         context.close()
     assert browser_problems.messages == [], "the browser noticed problems:\n" + "\n".join(browser_problems.messages)
 
 
-def _screenshot(page, test_name: str) -> None:
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+def _screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^\w.-]+", "_", test_name).strip("_")
+    name = re.sub(r"[^\w.-]+", "_", name).strip("_")
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,226 @@
+"""axe-core on every page, logged out and logged in; a login with the keyboard alone; the statement.
+
+SCREENS lists what is checked: (endpoint, who looks, how to reach the page). A page someone adds to
+the portal must get a row: ``test_every_page_is_checked`` walks the URL map and fails for a GET
+route with none (or a reason in NOT_PAGES).
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import expect
+
+from portal.accounts import services
+from portal.accounts.models import Organisation, Role, User
+from portal.core.db import db
+from tests.browser.helpers import assert_no_serious_violations, axe_violations, login_as, press_on, tab_to
+from tests.support.factories import PASSWORD, make_organisation, make_user
+
+
+@dataclass(frozen=True)
+class People:
+    member: object
+    member_with_code: object  # has a second factor
+    admin: object
+    organisation: object
+
+
+@dataclass(frozen=True)
+class Screen:
+    endpoint: str
+    actor: str | None  # None: logged out; otherwise a field of People
+    reach: str | Callable  # a path, or a function (page, live_server, people) that opens the page
+    name: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.name or self.endpoint}-{self.actor or 'anonyme'}"
+
+
+def _token_link(live_server, make_token) -> str:
+    with live_server.database():
+        return make_token()
+
+
+def reset_link(page, live_server, people):
+    user = people.member
+    page.goto(_token_link(live_server, lambda: f"/mot-de-passe/{services.make_reset_token(user)}"))
+
+
+def invitation_link(page, live_server, people):
+    def invite():
+        inviter = db.session.get(User, people.admin.id)
+        organisation = db.session.get(Organisation, people.organisation.id)
+        invitation = services.invite(inviter, f"invitee-{id(page)}@exemple.fr", "Nadia Nouvelle", organisation,
+                                     Role.MEMBER)
+        return f"/invitation/{services.make_invitation_token(invitation)}"
+
+    page.goto(_token_link(live_server, invite))
+
+
+def email_change_link(page, live_server, people):
+    def request_change():
+        user = db.session.get(User, people.member.id)
+        return f"/compte/adresse-e-mail/{services.request_email_change(user, f'nouvelle-{id(page)}@exemple.fr')}"
+
+    page.goto(_token_link(live_server, request_change))
+
+
+def code_step(page, live_server, people):
+    page.goto("/connexion")
+    page.get_by_label("Adresse e-mail").fill(people.member_with_code.email)
+    page.get_by_label(re.compile(r"^Mot de passe")).fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Code de vérification")
+
+
+def login_with_errors(page, live_server, people):
+    page.goto("/connexion")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("alert")).to_contain_text("Le formulaire contient 2 erreurs")
+
+
+def recovery_codes(page, live_server, people):
+    page.goto("/compte/double-authentification")
+    page.get_by_role("button", name="Générer de nouveaux codes de secours").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vos codes de secours")
+
+
+def organisation_edit(page, live_server, people):
+    page.goto(f"/admin/organisations/{people.organisation.id}")
+
+
+SCREENS = [
+    Screen("accounts.login", None, "/connexion"),
+    Screen("accounts.login", None, login_with_errors, name="accounts.login-erreurs"),
+    Screen("accounts.login_code", None, code_step),
+    Screen("accounts.forgot_password", None, "/mot-de-passe-oublie"),
+    Screen("accounts.reset_password", None, reset_link),
+    Screen("accounts.reset_password", None, "/mot-de-passe/lien-abime", name="lien-invalide"),
+    Screen("accounts.accept_invitation", None, invitation_link),
+    Screen("accounts.confirm_email", None, email_change_link),
+    Screen("dashboard.accessibility", None, "/accessibilite"),
+    Screen("dashboard.accessibility", "member", "/accessibilite"),
+    Screen("errors.404", None, "/nulle-part"),
+    Screen("errors.404", "member", "/nulle-part"),
+    Screen("errors.403", "member", "/admin/invitations/nouvelle"),
+    Screen("dashboard.index", "member", "/tableau-de-bord"),
+    Screen("accounts.account", "member", "/compte"),
+    Screen("accounts.account", "member_with_code", "/compte"),
+    Screen("accounts.change_password", "member", "/compte/mot-de-passe"),
+    Screen("accounts.change_email", "member", "/compte/adresse-e-mail"),
+    Screen("accounts.reauthenticate", "member_with_code", "/compte/confirmer-identite"),
+    Screen("accounts.second_factor", "member", "/compte/double-authentification"),
+    Screen("accounts.second_factor", "member_with_code", "/compte/double-authentification"),
+    Screen("accounts.regenerate_recovery_codes", "member_with_code", recovery_codes),
+    Screen("admin.organisations", "admin", "/admin/organisations"),
+    Screen("admin.edit_organisation", "admin", "/admin/organisations/nouvelle"),
+    Screen("admin.edit_organisation", "admin", organisation_edit, name="admin.edit_organisation-existante"),
+    Screen("admin.users", "admin", "/admin/utilisateurs"),
+    Screen("admin.invite", "admin", "/admin/invitations/nouvelle"),
+]
+
+# GET routes that show no page of their own.
+NOT_PAGES = {
+    "static": "files",
+    "dashboard.home": "redirects to the login or the dashboard",
+    "dashboard.healthz": "JSON for the load balancer",
+}
+
+
+@pytest.fixture(scope="module")
+def people(live_server) -> People:
+    with live_server.database():
+        organisation = make_organisation()
+        return People(member=make_user(organisation=organisation), member_with_code=make_user(second_factor=True),
+                      admin=make_user(role=Role.ADMIN), organisation=organisation)
+
+
+@pytest.fixture(scope="module")
+def signed_in(browser, live_server, people):
+    """Cookies of each person, logged in once for the whole module (pages are only looked at)."""
+    states = {}
+
+    def state_of(actor: str):
+        if actor not in states:
+            context = browser.new_context(base_url=live_server.url)
+            login_as(context.new_page(), getattr(people, actor))
+            states[actor] = context.storage_state()
+            context.close()
+        return states[actor]
+
+    return state_of
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda screen: screen.id)
+def test_page_is_accessible(screen, page, live_server, people, signed_in):
+    """No serious or critical axe-core violation; the statement linked from the footer; and (WCAG 1.4.10)
+    at 320 CSS pixels wide, a phone or a 400 % zoom, nothing needs scrolling sideways except inside a
+    data table's own scrolling frame."""
+    if screen.actor:
+        page.context.add_cookies(signed_in(screen.actor)["cookies"])
+    if callable(screen.reach):
+        screen.reach(page, live_server, people)
+    else:
+        page.goto(screen.reach)
+    assert_no_serious_violations(page)
+    footer = page.get_by_role("contentinfo")
+    expect(footer.get_by_role("link", name="Accessibilité : non conforme")).to_have_attribute("href", "/accessibilite")
+    page.set_viewport_size({"width": 320, "height": 640})
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 320, f"{page.url} is {width} px wide in a 320 px window"
+
+
+def test_every_page_is_checked(live_server):
+    checked = {screen.endpoint for screen in SCREENS}
+    unchecked = sorted(
+        rule.endpoint for rule in live_server.app.url_map.iter_rules()
+        if "GET" in rule.methods and rule.endpoint not in checked and rule.endpoint not in NOT_PAGES
+    )
+    assert unchecked == [], f"pages without an axe check in SCREENS: {unchecked}"
+
+
+def test_every_page_is_checked_logged_in_and_logged_out(live_server):
+    actors = {screen.actor is None for screen in SCREENS}
+    assert actors == {True, False}
+
+
+def test_a_login_with_the_keyboard_alone(page, live_server, people):
+    page.goto("/connexion")
+    tab_to(page, ".skip-link")
+    expect(page.locator(".skip-link")).to_be_in_viewport()
+    tab_to(page, "#email")
+    page.keyboard.type(people.member.email)
+    tab_to(page, "#password")
+    page.keyboard.type(PASSWORD)
+    press_on(page, "button[type=submit]")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Bonjour {people.member.full_name}")
+    press_on(page, ".user-menu a")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon compte")
+
+
+def test_the_statement_is_public_and_complete(page):
+    page.goto("/connexion")
+    page.get_by_role("link", name="Accessibilité : non conforme").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Déclaration d'accessibilité")
+    headings = page.get_by_role("heading", level=2).all_inner_texts()
+    assert headings == ["État de conformité", "Résultats des tests", "Contenus non accessibles",
+                        "Établissement de cette déclaration", "Retour d'information et contact", "Voies de recours"]
+    expect(page.get_by_text("axe-core 4.12")).to_be_visible()
+    expect(page.get_by_role("link", name="coordination@passerelle.example")).to_be_visible()
+
+
+def test_the_axe_check_does_find_violations(page):
+    """The harness is not blind: the same check, on a real page spoiled on purpose, fails."""
+    page.goto("/connexion")
+    page.evaluate("""() => {
+        const main = document.querySelector("main");
+        main.insertAdjacentHTML("beforeend", '<input type="text" name="unlabelled">');
+        document.querySelector("label[for=email]").remove();
+        document.documentElement.removeAttribute("lang");
+    }""")
+    found = {violation["id"] for violation in axe_violations(page)}
+    assert {"label", "html-has-lang"} <= found
+
