@@ -4,16 +4,25 @@ one connection per test rolled back at the end, a real SMTP server, factories an
 import time
 
 import pytest
+from argon2 import PasswordHasher
 from flask_migrate import upgrade
 
 from portal import create_app
 from portal.accounts import clock as portal_clock
+from portal.accounts import passwords
 from portal.core.db import db
 from tests.support.client import PortalClient
 from tests.support.database import TEST_DATABASE_URL, drop_database, empty_database, fresh_database_url
 from tests.support.factories import PASSWORD, make_organisation, make_user
 from tests.support.smtp import start_smtp_server
 from tests.support.totp import TOTP_SECRET, portal_code
+
+
+def pytest_configure(config):
+    """Argon2id at its lowest cost for the whole run: the same algorithm and code path, but a test login
+    costs 2 ms instead of the 100-400 ms a real one is meant to cost, which would make most of the
+    suite's time. The production parameters are the library's own (portal.accounts.passwords)."""
+    passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture(scope="session")

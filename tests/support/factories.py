@@ -1,6 +1,7 @@
 """Factory helpers: the smallest valid objects, with whatever a test wants to say about them."""
 
 import itertools
+from functools import cache
 
 from portal.accounts import second_factor
 from portal.accounts.models import Organisation, OrganisationKind, Role, Territory, User
@@ -9,7 +10,13 @@ from portal.core.db import db, utcnow
 from tests.support.totp import TOTP_SECRET
 
 PASSWORD = "mot-de-passe-de-test"
-_PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2 is slow on purpose
+
+
+@cache
+def password_hash() -> str:
+    """PASSWORD hashed once (argon2 is slow on purpose), lazily: after the tests chose the hasher's cost."""
+    return hash_password(PASSWORD)
+
 _counter = itertools.count(1)
 
 
@@ -32,7 +39,7 @@ def make_user(role: str = Role.MEMBER, organisation: Organisation | None = None,
         full_name=fields.pop("full_name", f"Personne {number}"),
         organisation=organisation or make_organisation(),
         role=role,
-        password_hash=fields.pop("password_hash", _PASSWORD_HASH),
+        password_hash=fields.pop("password_hash", None) or password_hash(),
         **fields,
     )
     db.session.add(user)
