@@ -44,6 +44,23 @@ def create_admin(email: str, password: str | None, full_name: str, organisation:
     click.echo(f"Compte administrateur créé : {user.email}")
 
 
+@portal_group.command("reset-second-factor")
+@click.argument("email")
+def reset_second_factor(email: str):
+    """Turn off the second factor of an account (lost phone and recovery codes, and no other admin)."""
+    from portal.accounts import second_factor
+    from portal.accounts.models import find_user_by_email
+
+    with write_intent():
+        user = find_user_by_email(email)
+        if user is None:
+            raise click.ClickException(f"Aucun compte pour {email}.")
+        second_factor.reset_from_command_line(user)
+        db.session.commit()
+    click.echo(f"Double authentification réinitialisée pour {user.email} ; ses sessions sont fermées. "
+               "Un compte administrateur devra la configurer à sa prochaine connexion.")
+
+
 @portal_group.command("demo")
 @click.option("--password", help="Mot de passe des comptes de démonstration (sinon, tiré au hasard).")
 def demo(password: str | None):

@@ -81,3 +81,23 @@ def test_create_admin_prompts_for_the_password(fresh_app):
     result = fresh_app.test_cli_runner().invoke(args=["portal", "create-admin", "x@exemple.fr"],
                                                 input="un-long-secret\nun-long-secret\n")
     assert result.exit_code == 0, result.output
+
+
+def test_reset_second_factor_from_the_command_line(fresh_app):
+    from tests.support.factories import make_user
+
+    with fresh_app.app_context():
+        upgrade()
+        admin = make_user(role="admin", email="seule.admin@exemple.fr")
+        token = admin.session_token
+        db.session.commit()
+    runner = fresh_app.test_cli_runner()
+    result = runner.invoke(args=["portal", "reset-second-factor", "Seule.Admin@exemple.fr"])
+    assert result.exit_code == 0, result.output
+    assert "réinitialisée" in result.output
+    with fresh_app.app_context():
+        admin = db.session.execute(db.select(User).filter_by(email="seule.admin@exemple.fr")).scalar_one()
+        assert (admin.has_second_factor, admin.totp_secret) == (False, None)
+        assert admin.session_token != token
+    unknown = runner.invoke(args=["portal", "reset-second-factor", "personne@exemple.fr"])
+    assert unknown.exit_code != 0 and "Aucun compte" in unknown.output

@@ -201,9 +201,18 @@ def reset_by_admin(admin: User, user: User) -> None:
     """For a person who lost both phone and recovery codes; an admin then sets it up again at login."""
     if user.id == admin.id:
         raise AccountError("Gérez votre propre double authentification depuis votre compte.")
+    _reset(user, actor=admin)
+
+
+def reset_from_command_line(user: User) -> None:
+    """The last resort of the only admin who lost phone and codes: someone with the server in hand."""
+    _reset(user, actor=None, by="command line")
+
+
+def _reset(user: User, actor: User | None, **details) -> None:
     _turn_off(user)
     services.end_all_sessions(user, "second_factor_reset")
-    audit.record("second_factor.reset", actor=admin, target=f"user:{user.id}")
+    audit.record("second_factor.reset", actor=actor, target=f"user:{user.id}", **details)
 
 
 # --- login, second step, and re-authentication ----------------------------------------------------

@@ -21,6 +21,7 @@ from flask import current_app
 
 VERSION = "v1"
 NONCE_BYTES = 12
+TAG_BYTES = 16
 
 
 class DecryptionError(ValueError):
@@ -53,6 +54,8 @@ def decrypt(token: str, purpose: str, context: str) -> str:
         raw = base64.urlsafe_b64decode(payload.encode())
     except ValueError:
         raise DecryptionError("not base64") from None
+    if len(raw) < NONCE_BYTES + TAG_BYTES:
+        raise DecryptionError("too short")
     nonce, sealed = raw[:NONCE_BYTES], raw[NONCE_BYTES:]
     for secret_key in _secret_keys():
         try:

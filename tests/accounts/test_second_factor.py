@@ -88,6 +88,19 @@ def test_login_takes_two_steps_and_the_first_grants_nothing(client, make, clock)
     assert actions()[-1] == "login.succeeded"
 
 
+def test_each_step_starts_a_new_session(client, make, clock):
+    user = make.user(second_factor=True)
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    password_step(client, user)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        session["planted"] = "during the code step"
+    client.post(CODE_PAGE, data={"code": clock.code()})
+    with client.session_transaction() as session:
+        assert "planted" not in session and "second_factor_pending" not in session
+
+
 def test_the_next_page_survives_the_code_step(client, make, clock):
     user = make.user(second_factor=True)
     client.post("/connexion", data={"email": user.email, "password": PASSWORD, "next": "/compte"})

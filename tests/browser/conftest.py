@@ -24,7 +24,8 @@ What every browser test gets:
 Helpers (``tests/browser/helpers.py``): ``login_as(page, user)``, ``assert_no_serious_violations(page)``
 (axe-core), ``tab_to(page, selector)`` / ``press_on(page, selector)`` for keyboard-only journeys.
 
-Chromium is ``/usr/bin/chromium`` (or ``chromium`` on the PATH), headless and kept off the network.
+Chromium is ``/usr/bin/chromium`` (or ``chromium`` on the PATH, or ``PORTAL_CHROMIUM``), headless and
+kept off the network.
 Without it, or without Playwright, these tests are skipped, except when ``PORTAL_REQUIRE_BROWSER=1``
 (CI), where they fail. Every test under this folder gets the ``browser`` marker.
 """
@@ -70,6 +71,11 @@ def _unavailable(reason: str):
 
 
 def chromium_path() -> str | None:
+    """``PORTAL_CHROMIUM`` when set (another path, or one that does not exist to try the skip), else
+    Debian's /usr/bin/chromium, else ``chromium`` on the PATH."""
+    wanted = os.environ.get("PORTAL_CHROMIUM")
+    if wanted:
+        return wanted if Path(wanted).exists() else None
     if Path("/usr/bin/chromium").exists():
         return "/usr/bin/chromium"
     return shutil.which("chromium")

@@ -44,6 +44,8 @@ def login():
 
 @bp.route("/connexion/verification", methods=["GET", "POST"])
 def login_code():
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
     pending = sessions.pending_second_factor()
     if pending is None:
         flash("Reprenez la connexion avec votre adresse e-mail et votre mot de passe : l'étape du code a expiré.",
