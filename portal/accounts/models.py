@@ -188,6 +188,11 @@ class User(UserMixin, db.Model):
     def must_set_up_second_factor(self) -> bool:
         return self.second_factor_required() and not self.has_second_factor
 
+    def forget_second_factor(self) -> None:
+        """Key, replay memory and recovery codes gone (the codes by delete-orphan at the next flush)."""
+        self.totp_secret = self.totp_enabled_at = self.totp_last_step = None
+        self.recovery_codes.clear()
+
     def rotate_session_token(self) -> None:
         self.session_token = new_session_token()
 

@@ -17,7 +17,7 @@ import secrets
 
 import pyotp
 import segno
-from sqlalchemy import delete, func, update
+from sqlalchemy import func, update
 
 from portal.accounts import clock, services, throttle
 from portal.accounts.models import RecoveryCode, User
@@ -135,9 +135,8 @@ def _new_recovery_code() -> str:
 
 
 def _replace_recovery_codes(user: User) -> list[str]:
-    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
-    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_hash(code)) for code in codes)
+    user.recovery_codes = [RecoveryCode(code_hash=_hash(code)) for code in codes]  # the old ones: delete-orphan
     db.session.flush()
     return codes
 
@@ -177,8 +176,7 @@ def enable(user: User, secret: str, code: str | None) -> list[str]:
 
 
 def _turn_off(user: User) -> None:
-    user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
-    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    user.forget_second_factor()
     db.session.flush()
 
 
@@ -249,3 +247,15 @@ def confirm_identity(user: User, password: str | None, code: str | None, address
                 user.email, address, user, "reauthentication.failed", error.message), field="code") from None
     throttle.clear(keys[0])
     audit.record("reauthentication.succeeded", actor=user, target=user.email)
+
+
+audit.label_actions({
+    "login.second_factor_failed": "Échec de connexion : code de vérification",
+    "second_factor.enabled": "Double authentification activée",
+    "second_factor.disabled": "Double authentification désactivée",
+    "second_factor.reset": "Double authentification réinitialisée",
+    "second_factor.recovery_codes_regenerated": "Nouveaux codes de secours",
+    "second_factor.recovery_code_used": "Connexion avec un code de secours",
+    "reauthentication.succeeded": "Identité confirmée avant une modification sensible",
+    "reauthentication.failed": "Échec de confirmation d'identité",
+}, details={"remaining": "codes restants", "step": "étape", "by": "par"})

@@ -103,24 +103,24 @@ def end_all_sessions(user: User, reason: str) -> None:
 
 # --- signed links ----------------------------------------------------------------------------------
 
-def _serializer(salt: str) -> URLSafeTimedSerializer:
+def serializer(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
-def _fingerprint(*values: str | None) -> str:
+def fingerprint(*values: str | None) -> str:
     return hashlib.sha256("|".join(value or "" for value in values).encode()).hexdigest()[:16]
 
 
 def _password_fingerprint(user: User) -> str:
     """Changes whenever the password does: a reset link works once, then never again."""
-    return _fingerprint(user.password_hash or "no-password")
+    return fingerprint(user.password_hash or "no-password")
 
 
-def _user_for_link(salt: str, token: str, max_age: int, expired: str, fingerprint) -> tuple[User, dict]:
+def user_for_link(salt: str, token: str, max_age: int, expired: str, fingerprint) -> tuple[User, dict]:
     """The active user a signed link names, and its data, if the link is intact, recent enough and
     its fingerprint still matches (it changes once the link has served); AccountError otherwise."""
     try:
-        data = _serializer(salt).loads(token, max_age=max_age)
+        data = serializer(salt).loads(token, max_age=max_age)
     except SignatureExpired:
         raise AccountError(expired) from None
     except BadSignature:
@@ -133,12 +133,12 @@ def _user_for_link(salt: str, token: str, max_age: int, expired: str, fingerprin
 
 
 def make_reset_token(user: User) -> str:
-    return _serializer("password-reset").dumps({"user": user.id, "fp": _password_fingerprint(user)})
+    return serializer("password-reset").dumps({"user": user.id, "fp": _password_fingerprint(user)})
 
 
 def user_for_reset_token(token: str) -> User:
     """The user a reset link belongs to; AccountError when it is expired, altered or used."""
-    user, _ = _user_for_link("password-reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"],
+    user, _ = user_for_link("password-reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"],
                              "Ce lien a expiré (il est valable une heure). Demandez-en un nouveau.",
                              _password_fingerprint)
     return user
@@ -166,51 +166,10 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     set_password(user, new_password, "changed")
 
 
-# --- e-mail address -------------------------------------------------------------------------------
-
-def _email_fingerprint(user: User) -> str:
-    """Changes with the address and with the password: a confirmation link serves once, and changing
-    one's password (what the notice to the old address advises) cancels every pending link."""
-    return _fingerprint(user.email, user.password_hash)
-
-
-def _check_email_free(email: str, user: User) -> None:
-    if email == user.email:
-        raise AccountError("C'est déjà l'adresse de votre compte.", field="email")
-    if find_user_by_email(email):
-        raise AccountError("Un compte existe déjà avec cette adresse e-mail.", field="email")
-
-
-def request_email_change(user: User, new_email: str) -> str:
-    """The token of the confirmation link to mail to the new address; nothing changes until it is opened."""
-    new_email = normalise_email(new_email)
-    _check_email_free(new_email, user)
-    audit.record("email.change_requested", actor=user, target=new_email)
-    return _serializer("email-change").dumps({"user": user.id, "email": new_email, "fp": _email_fingerprint(user)})
-
-
-def email_change_for_token(token: str) -> tuple[User, str]:
-    """The user and the new address of a confirmation link; AccountError when expired, altered or used."""
-    user, data = _user_for_link("email-change", token, current_app.config["EMAIL_CHANGE_MAX_AGE"],
-                                "Ce lien a expiré (il est valable 24 heures). Refaites la demande depuis votre compte.",
-                                _email_fingerprint)
-    return user, normalise_email(str(data.get("email")))
-
-
-def change_email(user: User, new_email: str) -> str:
-    """Give the account its confirmed new address; returns the old one (to tell it)."""
-    _check_email_free(new_email, user)
-    old_email = user.email
-    user.email = new_email
-    db.session.flush()
-    audit.record("email.changed", actor=user, target=new_email, previous=old_email)
-    return old_email
-
-
 # --- invitations -----------------------------------------------------------------------------------
 
 def make_invitation_token(invitation: Invitation) -> str:
-    return _serializer("invitation").dumps({"invitation": invitation.id})
+    return serializer("invitation").dumps({"invitation": invitation.id})
 
 
 def invite(inviter: User, email: str, full_name: str, organisation: Organisation, role: str) -> Invitation:
@@ -244,7 +203,7 @@ def _revoke_pending_invitations(email: str, now: datetime) -> None:
 def invitation_for_token(token: str) -> Invitation:
     try:
         # The signature's own age limit is generous; the row's expiry decides.
-        data = _serializer("invitation").loads(token, max_age=60 * 60 * 24 * 60)
+        data = serializer("invitation").loads(token, max_age=60 * 60 * 24 * 60)
     except BadSignature:
         raise AccountError("Ce lien d'invitation n'est pas valide.") from None
     invitation = db.session.get(Invitation, data.get("invitation")) if isinstance(data, dict) else None
@@ -360,15 +319,32 @@ def anonymise_user(actor: User, user: User) -> int:
         raise AccountError("Ce compte est déjà anonymisé.", field="confirm")
     email = user.email
     _anonymise_invitations(user, email)
-    rewritten = db.session.execute(
-        update(AuditEvent).where(func.lower(AuditEvent.target) == email).values(target=anonymous_email(user))
-    ).rowcount
+    rewritten = _anonymise_audit_events(user, {email, *_former_emails(user)})
     throttle.clear(throttle.account_key(email))
     user.full_name, user.email = anonymous_name(user), anonymous_email(user)
     user.password_hash, user.active, user.anonymised_at = None, False, utcnow()
+    user.forget_second_factor()
     user.rotate_session_token()  # ends every session, without an audit line naming the old e-mail
     db.session.flush()
     audit.record("user.anonymised", actor=actor, target=f"user:{user.id}", audit_events_rewritten=rewritten)
+    return rewritten
+
+
+def _former_emails(user: User) -> set[str]:
+    """Every address the person had or asked for: their e-mail changes are in the audit log."""
+    changes = db.session.execute(db.select(AuditEvent.details).where(
+        AuditEvent.actor_id == user.id, AuditEvent.action.in_(("email.change_requested", "email.changed")))).scalars()
+    return {address for details in changes for key, address in (details or {}).items() if key.endswith("email")}
+
+
+def _anonymise_audit_events(user: User, emails: set[str]) -> int:
+    """Events naming one of the person's addresses point to the anonymous one; the details of their
+    e-mail changes (the addresses themselves) are emptied. Returns how many targets were rewritten."""
+    rewritten = db.session.execute(
+        update(AuditEvent).where(func.lower(AuditEvent.target).in_(emails)).values(target=anonymous_email(user))
+    ).rowcount
+    db.session.execute(update(AuditEvent).where(
+        AuditEvent.actor_id == user.id, AuditEvent.action.like("email.%")).values(details={}))
     return rewritten
 
 
@@ -385,7 +361,7 @@ def _anonymise_invitations(user: User, email: str) -> None:
 def verify_anonymised_accounts() -> integrity.Verdict:
     anonymised = User.anonymised_at.is_not(None)
     leaking = db.session.execute(db.select(User.id).where(anonymised, or_(
-        User.password_hash.is_not(None), User.active,
+        User.password_hash.is_not(None), User.active, User.totp_secret.is_not(None),
         User.email != "anonyme-" + cast(User.id, String) + "@invalid",
         User.full_name != "Compte anonymisé n°" + cast(User.id, String),
     )).order_by(User.id)).scalars().all()
@@ -406,6 +382,10 @@ audit.label_actions({
     "sessions.ended.changed": "Sessions fermées : mot de passe changé",
     "sessions.ended.reset": "Sessions fermées : mot de passe réinitialisé",
     "sessions.ended.deactivated": "Sessions fermées : compte désactivé",
+    "sessions.ended.others": "Autres sessions fermées à la demande de la personne",
+    "sessions.ended.second_factor_enabled": "Sessions fermées : double authentification activée",
+    "sessions.ended.second_factor_reset": "Sessions fermées : double authentification réinitialisée",
+    "login.password_accepted": "Mot de passe accepté, code de vérification attendu",
     "password.reset_requested": "Demande de nouveau mot de passe",
     "password.changed": "Mot de passe changé",
     "password.reset": "Mot de passe réinitialisé",
@@ -418,5 +398,5 @@ audit.label_actions({
     "user.anonymised": "Compte anonymisé",
 }, details={
     "before": "avant", "after": "après", "organisation": "organisation n°", "role": "rôle",
-    "audit_events_rewritten": "événements réécrits",
+    "audit_events_rewritten": "événements réécrits", "method": "moyen de connexion",
 })

@@ -168,3 +168,6 @@ def pending_second_factor() -> tuple[User, str | None] | None:
         return None
     user = user_for_session_id(pending.get("user"))
     return (user, pending.get("next")) if user else None
+
+
+audit.label_actions({"session.expired": "Session expirée"}, details={"reason": "raison"})

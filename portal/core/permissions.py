@@ -47,7 +47,7 @@ def record_refusal(status: int, target: str | None = None, **details) -> None:
     g.access_refusal_recorded = True
     actor = current_actor() if current_user.is_authenticated else None
     audit.record_now("access.refused", actor=actor, target=target or request.path, status=status,
-                     method=request.method, **details)
+                     http_method=request.method, **details)
 
 
 def refuse(status: int = 404, target: str | None = None, **details) -> NoReturn:
@@ -56,3 +56,6 @@ def refuse(status: int = 404, target: str | None = None, **details) -> NoReturn:
     ("project:12"); the request path is used otherwise."""
     record_refusal(status, target, **details)
     abort(status)
+
+
+audit.label_actions({"access.refused": "Accès refusé"}, details={"status": "code HTTP", "http_method": "requête"})

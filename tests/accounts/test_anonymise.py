@@ -1,5 +1,7 @@
 """Anonymising a departed person: personal data gone, their row and what they wrote kept."""
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from portal.accounts import services, throttle
@@ -161,3 +163,34 @@ def test_the_verifier_vouches_for_anonymised_accounts_and_catches_a_leak(make, d
     verdict = services.verify_anonymised_accounts()
     assert not verdict.ok and f"n°{departed.id}" in verdict.summary
     assert "accounts.anonymised" in {v.name for v in integrity.registered()}
+
+
+def test_every_address_the_person_had_and_their_second_factor_are_erased(app, client, make, login, mailbox):
+    user = make.user(email="premiere@cs-belley.fr", second_factor=True)
+    user_id = user.id
+    browser = app.test_client()
+    login(user, with_client=browser)
+    browser.post("/compte/adresse-e-mail", data={"email": "deuxieme@cs-belley.fr"})
+    browser.post(urlsplit(mailbox.link_in(mailbox.to("deuxieme@cs-belley.fr")[0])).path)
+    browser.post("/compte/adresse-e-mail", data={"email": "jamais-confirmee@exemple.fr"})
+    login(make.user(role=Role.ADMIN))
+    anonymise(client, db.session.get(User, user_id))
+
+    everything = " ".join(f"{event.target} {event.details}" for event in db.session.execute(
+        db.select(AuditEvent)).scalars())
+    for address in ("premiere@cs-belley.fr", "deuxieme@cs-belley.fr", "jamais-confirmee@exemple.fr"):
+        assert address not in everything
+    db.session.expire_all()
+    user = db.session.get(User, user_id)
+    assert (user.totp_secret, user.totp_enabled_at, user.recovery_codes) == (None, None, [])
+    assert services.verify_anonymised_accounts().ok
+
+
+def test_the_verifier_notices_a_second_factor_left_on_an_anonymised_account(client, make, login, departed):
+    login(make.user(role=Role.ADMIN))
+    anonymise(client, departed)
+    assert services.verify_anonymised_accounts().ok
+    db.session.refresh(departed)
+    departed.totp_secret = "v1:oubli"
+    db.session.flush()
+    assert not services.verify_anonymised_accounts().ok

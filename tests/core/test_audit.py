@@ -48,7 +48,7 @@ def test_every_403_is_recorded_with_the_path_and_the_person(client, make, login)
     assert client.get("/admin/invitations/nouvelle", environ_base={"REMOTE_ADDR": "10.5.5.5"}).status_code == 403
     [event] = events("access.refused")
     assert (event.actor_id, event.target, event.address) == (member.id, "/admin/invitations/nouvelle", "10.5.5.5")
-    assert event.details == {"status": 403, "method": "GET"}
+    assert event.details == {"status": 403, "http_method": "GET"}
 
 
 def test_a_refused_post_keeps_nothing_of_the_request_but_the_audit_line(client, make, login):
@@ -57,7 +57,7 @@ def test_a_refused_post_keeps_nothing_of_the_request_but_the_audit_line(client, 
     client.post(f"/admin/utilisateurs/{other.id}/role", data={"role": "admin"})
     db.session.refresh(other)
     assert other.role == Role.MEMBER
-    assert [event.details["method"] for event in events("access.refused")] == ["POST"]
+    assert [event.details["http_method"] for event in events("access.refused")] == ["POST"]
 
 
 @pytest.mark.parametrize("status,error", [(404, NotFound), (403, Forbidden)])
@@ -70,7 +70,7 @@ def test_refuse_records_the_protected_object_then_answers(app, make, status, err
             refuse(status, target="project:12", reason="restricted")
     [event] = events("access.refused")
     assert (event.actor_id, event.target, event.address) == (user.id, "project:12", "10.6.6.6")
-    assert event.details == {"status": status, "method": "GET", "reason": "restricted"}
+    assert event.details == {"status": status, "http_method": "GET", "reason": "restricted"}
 
 
 def test_an_anonymous_refusal_is_recorded_without_actor(app):

@@ -4,7 +4,7 @@ before any of these sensitive changes."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from portal.accounts import second_factor, services, sessions
+from portal.accounts import email_change, second_factor, services, sessions
 from portal.accounts.forms import ChangeEmailForm, ChangePasswordForm, ReauthenticateForm
 from portal.accounts.sessions import recent_authentication_required
 from portal.accounts.views.blueprint import bp
@@ -67,7 +67,7 @@ def change_email():
     if form.validate_on_submit():
         user = current_actor()
         try:
-            token = services.request_email_change(user, form.email.data)
+            token = email_change.request_email_change(user, form.email.data)
         except services.AccountError as error:
             form.add_error(error.field, error.message)
         else:
@@ -94,14 +94,14 @@ def _mail_email_change(user, new_email: str, token: str) -> None:
 def confirm_email(token: str):
     """Opened from the mailed link, possibly on another device: the link itself proves the address."""
     try:
-        user, new_email = services.email_change_for_token(token)
+        user, new_email = email_change.email_change_for_token(token)
     except services.AccountError as error:
         return link_invalid(error)
     if request.method == "GET":
         # A mail scanner that follows links must not change the address: a button confirms.
         return render_template("accounts/confirm_email.html", new_email=new_email)
     try:
-        old_email = services.change_email(user, new_email)
+        old_email = email_change.change_email(user, new_email)
     except services.AccountError as error:
         return link_invalid(error)
     db.session.commit()
