@@ -46,13 +46,13 @@ def current_password_field(label: str = "Mot de passe", message: str = "Indiquez
     ], render_kw={"autocomplete": "current-password"})
 
 
-def code_field(label: str, description: str, required: bool = True, numeric: bool = False) -> StringField:
+def code_field(label: str, description: str, numeric: bool = False) -> StringField:
     """A one-time code: the browser and the phone may fill it in (autocomplete one-time-code)."""
     render_kw = {"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
     if numeric:
         render_kw["inputmode"] = "numeric"
-    presence = DataRequired(message="Indiquez le code.") if required else Optional()
-    return StringField(label, validators=[presence, max_length(40)], render_kw=render_kw, description=description)
+    return StringField(label, validators=[DataRequired(message="Indiquez le code."), max_length(40)],
+                       render_kw=render_kw, description=description)
 
 
 class LoginForm(BaseForm):
@@ -74,9 +74,12 @@ class EnableSecondFactorForm(BaseForm):
 
 class ReauthenticateForm(BaseForm):
     password = current_password_field()
-    code = code_field("Code à 6 chiffres ou code de secours", "Le code affiché par votre application "
-                      "d'authentification, ou l'un de vos codes de secours.", required=False)
     next = HiddenField()
+
+
+class ReauthenticateWithCodeForm(ReauthenticateForm):
+    code = code_field("Code à 6 chiffres ou code de secours", "Le code affiché par votre application "
+                      "d'authentification, ou l'un de vos codes de secours.")
 
 
 class ChangeEmailForm(BaseForm):

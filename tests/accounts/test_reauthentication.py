@@ -43,8 +43,7 @@ def test_with_a_second_factor_the_code_is_asked_too(client, make, login, clock):
     login(user)
     clock.advance(11 * 60)
     page = client.post(REAUTH, data={"password": PASSWORD, "code": ""})
-    assert "Indiquez le code à 6 chiffres" in page
-    clock.advance(30)
+    assert "Indiquez le code." in page
     assert client.post(REAUTH, data={"password": PASSWORD, "code": clock.code()}).status_code == 302
 
 

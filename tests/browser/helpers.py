@@ -25,18 +25,20 @@ def login_as(page, user, password: str = PASSWORD, totp_secret: str = TOTP_SECRE
 
 
 @cache
-def _axe():
-    from axe_playwright_python.sync_playwright import Axe
+def _axe_script() -> str:
+    from axe_playwright_python.base import AXE_SCRIPT  # axe-core's own axe.min.js, as the package ships it
 
-    return Axe()
+    return AXE_SCRIPT
 
 
 def axe_violations(page, rules: list[str] | None = None) -> list[dict]:
     """axe-core's violations of serious or critical impact on the page as it is now (only ``rules``,
-    axe rule ids, when given)."""
+    axe rule ids, when given). axe is injected once per page load, then run as often as needed."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_script())
     options = {"resultTypes": ["violations"], **({"runOnly": {"type": "rule", "values": rules}} if rules else {})}
-    results = _axe().run(page, options=options)
-    return [violation for violation in results.response["violations"] if violation["impact"] in SERIOUS_IMPACTS]
+    results = page.evaluate("options => axe.run(document, options)", options)
+    return [violation for violation in results["violations"] if violation["impact"] in SERIOUS_IMPACTS]
 
 
 def describe_violations(violations: list[dict]) -> str:

@@ -5,7 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.accounts import email_change, second_factor, services, sessions
-from portal.accounts.forms import ChangeEmailForm, ChangePasswordForm, ReauthenticateForm
+from portal.accounts.forms import ChangeEmailForm, ChangePasswordForm, ReauthenticateForm, ReauthenticateWithCodeForm
 from portal.accounts.sessions import recent_authentication_required
 from portal.accounts.views.blueprint import bp
 from portal.accounts.views.login import link_invalid
@@ -26,10 +26,12 @@ def account():
 @login_required
 def reauthenticate():
     user = current_actor()
-    form = ReauthenticateForm(next=request.args.get("next", ""))
+    form_class = ReauthenticateWithCodeForm if user.has_second_factor else ReauthenticateForm
+    form = form_class(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        code = form.code.data if user.has_second_factor else None
         try:
-            second_factor.confirm_identity(user, form.password.data, form.code.data, request.remote_addr)
+            second_factor.confirm_identity(user, form.password.data, code, request.remote_addr)
         except services.AccountError as error:
             db.session.commit()  # the failure counts in the login throttle
             form.add_error(error.field, error.message)
