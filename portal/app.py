@@ -51,8 +51,9 @@ def register_blueprints(app: Flask) -> None:
     from portal.accounts import admin_views as accounts_admin
     from portal.accounts import views as accounts
     from portal.dashboard import views as dashboard
+    from portal.projects import views as projects
 
-    for module in (accounts, accounts_admin, dashboard):
+    for module in (accounts, accounts_admin, dashboard, projects):
         app.register_blueprint(module.bp)
 
 

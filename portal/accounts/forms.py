@@ -111,3 +111,8 @@ class ActivationForm(BaseForm):
     """A bare form whose only purpose is to carry the CSRF token of a button."""
 
     active = BooleanField()
+
+
+class NotificationsForm(BaseForm):
+    notify_comments = BooleanField(
+        "M'envoyer un e-mail pour chaque nouveau commentaire sur les projets dont je fais partie")

@@ -9,6 +9,7 @@ from portal.accounts.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
     LoginForm,
+    NotificationsForm,
     ResetPasswordForm,
 )
 from portal.accounts.models import User
@@ -125,7 +126,20 @@ def accept_invitation(token: str):
 @bp.route("/compte")
 @login_required
 def account():
-    return render_template("accounts/account.html")
+    form = NotificationsForm(notify_comments=current_user.notify_comments)
+    return render_template("accounts/account.html", notifications_form=form)
+
+
+@bp.route("/compte/notifications", methods=["POST"])
+@login_required
+def notifications():
+    form = NotificationsForm()
+    if form.validate_on_submit():
+        services.set_notifications(current_actor(), form.notify_comments.data)
+        db.session.commit()
+        flash("Vos préférences de notification sont enregistrées." if form.notify_comments.data else
+              "Vous ne recevrez plus les nouveaux commentaires par e-mail.", "success")
+    return redirect(url_for("accounts.account"))
 
 
 @bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
