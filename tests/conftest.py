@@ -8,7 +8,7 @@ from portal import create_app
 from portal.core.db import db
 from tests.support.client import PortalClient
 from tests.support.database import TEST_DATABASE_URL, empty_database
-from tests.support.factories import PASSWORD, make_organisation, make_user
+from tests.support.factories import PASSWORD, make_organisation, make_project, make_public, make_theme, make_user
 from tests.support.smtp import start_smtp_server
 
 
@@ -90,6 +90,9 @@ def make(app):
     class Factories:
         organisation = staticmethod(make_organisation)
         user = staticmethod(make_user)
+        project = staticmethod(make_project)
+        theme = staticmethod(make_theme)
+        public = staticmethod(make_public)
 
     return Factories
 
