@@ -3,7 +3,7 @@ a real date, a known choice); the services check the rules between fields and ag
 
 from wtforms import FieldList, FormField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms import Form as SubForm
-from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from portal.accounts.forms import email_field
 from portal.accounts.models import TERRITORY_LABELS
@@ -153,7 +153,8 @@ class ProjectForm(BaseForm):
 # --- milestones, comments, members ----------------------------------------------------------------------
 
 class MilestoneForm(BaseForm):
-    when = PartialDateField("Date", validators=[DataRequired(message="Indiquez la date, même approximative.")],
+    # InputRequired, not DataRequired: the latter would replace "31 février n'existe pas" by "required".
+    when = PartialDateField("Date", validators=[InputRequired(message="Indiquez la date, même approximative.")],
                             description=f"Une année, un mois ou un jour : {EXAMPLES}.")
     kind = SelectField("Type de jalon", choices=choices(MilestoneKind.pairs()), default=MilestoneKind.AUTRE,
                        invalid_choice_message="Type de jalon inconnu.")
