@@ -65,9 +65,10 @@ def upgrade():
         op.execute("CREATE TEXT SEARCH CONFIGURATION french_unaccent (COPY = french)")
         op.execute("ALTER TEXT SEARCH CONFIGURATION french_unaccent "
                    "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem")
+        # The text read by the French stemmer (which needs accents) and once more without accents.
+        text = "projects.title || ' ' || projects.summary || ' ' || projects.description"
         op.execute("CREATE INDEX ix_projects_search ON projects USING gin "
-                   "(to_tsvector('french_unaccent', projects.title || ' ' || projects.summary || ' ' || "
-                   "projects.description))")
+                   f"((to_tsvector('french', {text}) || to_tsvector('french_unaccent', {text})))")
 
 
 def downgrade():

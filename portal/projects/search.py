@@ -1,9 +1,9 @@
 """French full-text search over projects' titles, summaries and descriptions, on both engines.
 
-- PostgreSQL: a GIN expression index on ``to_tsvector('french_unaccent', title || ' ' || summary || ' ' ||
-  description)``, queried with ``websearch_to_tsquery`` (quotes, ``-mot``, ``or`` work as on a search engine).
-  ``french_unaccent`` is the French configuration (stemming: « isolées » finds « isolement ») with accents
-  removed first (``unaccent``), so « agees » finds « âgées ».
+- PostgreSQL: a GIN expression index on the text read twice, by the ``french`` configuration (its stemmer
+  needs the accents: « isolées » and « isolement » both become « isol ») and by ``french_unaccent`` (accents
+  removed first, so « agees » finds « âgées »); the words typed are read both ways too (``||`` of the two
+  ``websearch_to_tsquery``: quotes, ``-mot`` and ``ou``/``or`` work as on a search engine).
 - SQLite: an FTS5 table ``project_search`` over the same columns (``unicode61 remove_diacritics 2``: accents
   and case do not matter), kept in sync with ``projects`` by triggers. FTS5 has no French stemmer: each word
   is searched as a prefix instead (« isol » finds « isolement » and « isolées »).
@@ -22,10 +22,11 @@ from portal.projects.models import Project
 
 SQLITE_TABLE = "project_search"
 POSTGRESQL_INDEX = "ix_projects_search"
-POSTGRESQL_DOCUMENT = "to_tsvector('french_unaccent', projects.title || ' ' || projects.summary || ' ' || " \
-                      "projects.description)"
+_TEXT = "projects.title || ' ' || projects.summary || ' ' || projects.description"
+POSTGRESQL_DOCUMENT = f"(to_tsvector('french', {_TEXT}) || to_tsvector('french_unaccent', {_TEXT}))"
 
-POSTGRESQL_MATCH = POSTGRESQL_DOCUMENT + " @@ websearch_to_tsquery('french_unaccent', :search_words)"
+POSTGRESQL_MATCH = POSTGRESQL_DOCUMENT + " @@ (websearch_to_tsquery('french', :search_words) || " \
+                                         "websearch_to_tsquery('french_unaccent', :search_words))"
 
 UNMANAGED_TABLE_PREFIXES.add(SQLITE_TABLE)
 UNMANAGED_INDEXES.add(POSTGRESQL_INDEX)
@@ -82,8 +83,9 @@ def search_clause(query: str):
     if not query:
         return None
     if db.session.get_bind().dialect.name == "postgresql":
-        return text(POSTGRESQL_MATCH) \
-            .bindparams(bindparam("search_words", query))
+        # « ou » between two words means OR, as on SQLite (websearch_to_tsquery knows only the English "or").
+        query = re.sub(r"(?<=\S)\s+ou\s+(?=\S)", " or ", query, flags=re.IGNORECASE)
+        return text(POSTGRESQL_MATCH).bindparams(bindparam("search_words", query))
     expression = sqlite_match_expression(query)
     if expression is None:
         return None
