@@ -131,7 +131,8 @@ def test_the_panorama_counts_visible_projects_by_theme_public_status_and_territo
     themes = html.split('id="tableau-themes"', 1)[1].split("</table>", 1)[0]
     row = re.search(r'<th scope="row">Isolement</th>(.*?)</tr>', themes, re.S).group(1)
     cells = re.findall(r"<td[^>]*>(?:<strong>)?(\d+)", row)
-    assert cells == ["0", "0", "1", "0", "1"]  # urbain, périurbain, rural, non précisé, total: the hidden one is not counted
+    # urbain, périurbain, rural, non précisé, total: the hidden project is not counted
+    assert cells == ["0", "0", "1", "0", "1"]
     totals = re.search(r"<tfoot>(.*?)</tfoot>", themes, re.S).group(1)
     assert re.findall(r"<td[^>]*>(\d+)", totals) == ["0", "1", "1", "0", "2"]
     status = html.split('id="tableau-etats"', 1)[1].split("</table>", 1)[0]

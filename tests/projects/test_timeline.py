@@ -30,8 +30,8 @@ def test_another_module_adds_items_without_editing_projects(app, client, login, 
         return [TimelineItem(moment, item_ref("essai", 1), "essai/_item.html", "Accord de la CAF : 12 000 €")]
 
     original = app.jinja_env.loader
-    app.jinja_env.loader = ChoiceLoader([DictLoader({"essai/_item.html": '<li id="{{ item.ref }}">{{ item.obj }}</li>'}),
-                                         original])
+    item_template = '<li id="{{ item.ref }}">{{ item.obj }}</li>'
+    app.jinja_env.loader = ChoiceLoader([DictLoader({"essai/_item.html": item_template}), original])
     app.jinja_env.cache.clear()
     try:
         login(make.user(organisation=project.carrier))
