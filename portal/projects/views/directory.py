@@ -4,7 +4,7 @@ from flask import render_template, request
 from flask_login import current_user, login_required
 
 from portal.projects.forms import DirectoryForm
-from portal.projects.models import can_create_project
+from portal.projects.models import can_create_project, can_manage_taxonomy
 from portal.projects.services import directory
 from portal.projects.services.directory import DirectoryFilters
 from portal.projects.views import bp
@@ -33,7 +33,8 @@ def index():
                                     before=request.args.get("avant", type=int))
     query_args = {key: value for key, value in request.args.items() if key not in ("apres", "avant") and value}
     return render_template("projects/directory.html", form=form, filters=filters, page=page,
-                           query_args=query_args, can_create=can_create_project(current_user))
+                           query_args=query_args, can_create=can_create_project(current_user),
+                           can_manage_lists=can_manage_taxonomy(current_user))
 
 
 @bp.route("/panorama")

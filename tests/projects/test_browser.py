@@ -1,0 +1,132 @@
+"""Journeys in a real browser, with the keyboard only: what a social worker does on a project page."""
+
+import re
+
+import pytest
+
+from portal.demo import load_demo
+from tests.support.browser import chromium, served_portal
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PASSWORD = "passerelle-demo"
+MAX_TABS = 250
+PROJECT_PAGE = re.compile(r".*/projets/\d+(#.*)?$")
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory):
+    with served_portal(tmp_path_factory.mktemp("browser"), load=lambda app: load_demo(PASSWORD)) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def browser():
+    with chromium() as browser:
+        yield browser
+
+
+def tab_to(page, selector: str) -> None:
+    """Press Tab until the element has the focus: it is reachable with the keyboard (or the test fails)."""
+    target = page.locator(selector).first
+    for _ in range(MAX_TABS):
+        if target.evaluate("element => element === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+def log_in(page, base_url: str, email: str) -> None:
+    page.goto(f"{base_url}/connexion")
+    tab_to(page, "#email")
+    page.keyboard.type(email)
+    tab_to(page, "#password")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/tableau-de-bord")
+
+
+def test_a_member_creates_a_project_adds_a_milestone_and_comments_with_the_keyboard(portal, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(page, portal, "cs-belley@demo.passerelle.example")
+    tab_to(page, "a.button--primary:has-text('Nouveau projet')")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/projets/nouveau")
+
+    tab_to(page, "#title")
+    page.keyboard.type("Café des parents")
+    tab_to(page, "#summary")
+    page.keyboard.type("Un café mensuel où les parents se retrouvent.")
+    tab_to(page, "#start")
+    page.keyboard.type("09/2023")
+    tab_to(page, "#partners-0-organisation_id")
+    page.keyboard.type("CAF")  # a closed select picks the option whose label starts with what is typed
+    tab_to(page, "#themes-0")
+    page.keyboard.press("Space")
+    tab_to(page, "#title")
+    page.keyboard.press("Enter")  # Enter in a text field saves (not "add a partner line")
+    page.wait_for_url(PROJECT_PAGE)
+    assert page.locator("h1").inner_text() == "Café des parents"
+    assert "CAF de l'Ain" in page.locator(".facts").inner_text()
+
+    tab_to(page, "a:has-text('Ajouter un jalon')")
+    page.keyboard.press("Enter")
+    tab_to(page, "#when")
+    page.keyboard.type("2009")
+    tab_to(page, "#title")
+    page.keyboard.type("Premier café")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".timeline__item--milestone")
+    assert "Premier café" in page.locator("#chronologie").inner_text()
+
+    tab_to(page, "#body")
+    page.keyboard.type("Bienvenue aux partenaires !")
+    tab_to(page, "button:has-text('Publier le commentaire')")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".comment")
+    assert "Bienvenue aux partenaires !" in page.locator(".comments").inner_text()
+
+
+def test_every_link_and_control_of_the_project_page_shows_its_focus(portal, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(page, portal, "coordination@demo.passerelle.example")
+    page.goto(f"{portal}/projets")
+    page.locator("a:has-text('Donnant-donnant')").first.click()
+    focusable = page.locator("main a[href], main button, main input, main select, main textarea")
+    count = focusable.count()
+    reached = set()
+    page.locator("body").focus()
+    for _ in range(count + 60):
+        page.keyboard.press("Tab")
+        info = page.evaluate("""() => {
+            const el = document.activeElement;
+            const style = getComputedStyle(el);
+            return {inMain: !!el.closest('main'), outline: style.outlineStyle, shadow: style.boxShadow,
+                    key: el.outerHTML.slice(0, 80)};
+        }""")
+        if info["inMain"]:
+            assert info["outline"] != "none" or info["shadow"] != "none", info["key"]
+            reached.add(info["key"])
+    assert len(reached) >= min(count, 10)
+
+
+def test_the_second_editor_is_told_and_keeps_what_they_typed(portal, browser):
+    first, second = browser.new_page(), browser.new_page()  # each page its own context: two people
+    log_in(first, portal, "cs-jassans@demo.passerelle.example")
+    log_in(second, portal, "coordination@demo.passerelle.example")
+    first.goto(f"{portal}/projets")
+    first.locator("a:has-text('Donnant-donnant')").first.click()
+    edit_url = first.url + "/modifier"
+    first.goto(edit_url)
+    second.goto(edit_url)
+
+    first.fill("#summary", "Un échange de savoirs relancé en 2009.")
+    first.locator("button:has-text('Enregistrer la modification')").click()
+    first.wait_for_url(PROJECT_PAGE)
+
+    second.fill("#summary", "Des habitants qui donnent et reçoivent.")
+    second.locator("button:has-text('Enregistrer la modification')").click()
+    notice = second.locator(".notice--warning")
+    assert "Karim Benali a modifié cette fiche" in notice.inner_text()
+    assert second.input_value("#summary") == "Des habitants qui donnent et reçoivent."
+    assert "Modifié entre-temps par Karim Benali" in second.locator("#summary-erreur").inner_text()
