@@ -7,10 +7,15 @@ from wtforms.validators import Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.core.partial_dates import PartialDate, PartialDateError, parse_partial_date
+from portal.core.text import multiline
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def _unix_newlines(value):
+    return multiline(value) if isinstance(value, str) else value
 
 
 def _no_control_characters(form, field):
@@ -27,6 +32,8 @@ class BaseForm(FlaskForm):
         def bind_field(self, form, unbound_field, options):
             if issubclass(unbound_field.field_class, (StringField, TextAreaField)):
                 filters = list(unbound_field.kwargs.get("filters", ()))
+                if issubclass(unbound_field.field_class, TextAreaField):
+                    filters.insert(0, _unix_newlines)
                 options["filters"] = [_strip, *filters]
                 validators = list(unbound_field.kwargs.get("validators") or ())
                 options["validators"] = [*validators, _no_control_characters]

@@ -13,3 +13,9 @@ def fold(text: str | None) -> str:
 def tidy(text: str | None) -> str:
     """Trimmed, with inner runs of spaces collapsed (names typed with a stray double space)."""
     return re.sub(r"\s+", " ", (text or "").strip())
+
+
+def multiline(text: str | None) -> str:
+    """A text area's value with Unix line breaks: browsers post CRLF, and a page saved unchanged from a
+    browser must compare equal to the text it showed."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()

@@ -28,7 +28,8 @@ FIELD_LABELS = {
     "milestone_text": "Texte du jalon",
 }
 FIELD_ORDER = list(FIELD_LABELS)
-LONG_TEXTS = {"description", "milestone_text", "summary"}
+LONG_TEXTS = {"description", "milestone_text"}  # shown word by word; shorter texts as before → after
+REWRITE_RATIO = 0.5  # below this likeness, a changed passage reads better as "removed" then "added"
 CONTEXT_CHARS = 90  # unchanged text kept on each side of a change
 
 
@@ -63,8 +64,20 @@ def _merge(segments: list[Segment], kind: str, text: str) -> None:
         segments.append(Segment(kind, text))
 
 
+def _likeness(before: list[str], after: list[str]) -> float:
+    """How much of the wording stayed (spaces do not count: every sentence shares them)."""
+    def words(tokens):
+        return [token for token in tokens if not token.isspace()]
+
+    return difflib.SequenceMatcher(None, words(before), words(after), autojunk=False).ratio()
+
+
 def _diff_words(before: list[str], after: list[str], segments: list[Segment]) -> None:
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    if _likeness(before, after) < REWRITE_RATIO:  # a rewritten passage: interleaved fragments would be unreadable
+        _merge(segments, "removed", "".join(before))
+        _merge(segments, "added", "".join(after))
+        return
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             _merge(segments, "same", "".join(before[i1:i2]))

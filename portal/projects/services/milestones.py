@@ -7,7 +7,7 @@ from portal.accounts.models import User
 from portal.core import audit
 from portal.core.db import db, utcnow
 from portal.core.partial_dates import PartialDate
-from portal.core.text import tidy
+from portal.core.text import multiline, tidy
 from portal.projects.models import Milestone, MilestoneKind, Project, Revision, RevisionScope
 from portal.projects.services.common import ProjectError, changed_fields, lock_project, record_revision, require_text
 
@@ -37,7 +37,7 @@ def _validate(data: MilestoneData) -> tuple[str, str]:
     if data.when is None:
         raise ProjectError("Indiquez une date.", "when")
     title = tidy(require_text(data.title, "title", "Le titre", TITLE_MAX))
-    text = (data.text or "").strip()
+    text = multiline(data.text)
     if len(text) > TEXT_MAX:
         raise ProjectError(f"{TEXT_MAX} caractères au plus.", "text")
     return title, text

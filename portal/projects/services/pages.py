@@ -12,7 +12,7 @@ from portal.core import audit
 from portal.core.db import db, utcnow
 from portal.core.formatting import format_moment
 from portal.core.partial_dates import PartialDate
-from portal.core.text import fold, tidy
+from portal.core.text import fold, multiline, tidy
 from portal.projects.models import (
     PartnerRole,
     Project,
@@ -126,7 +126,7 @@ def _readable(source, *, carrier: str, start, end, communes, partners, themes, p
     return {
         "title": (source.title or "").strip(),
         "summary": tidy(source.summary),
-        "description": (source.description or "").strip(),
+        "description": multiline(source.description),
         "carrier": carrier,
         "status": Status.label_of(source.status),
         "start": start.display() if start else "",
@@ -198,7 +198,7 @@ def _validate(data: ProjectData) -> dict:
     checked = {
         "title": tidy(require_text(data.title, "title", "Le titre", TITLE_MAX)),  # one line, even if forged
         "summary": tidy(data.summary),
-        "description": (data.description or "").strip(),
+        "description": multiline(data.description),
     }
     if len(checked["summary"]) > SUMMARY_MAX:
         raise ProjectError(f"{SUMMARY_MAX} caractères au plus.", "summary")
