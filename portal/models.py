@@ -2,15 +2,4 @@
 
 from portal.accounts.models import Invitation, Organisation, ThrottleBucket, User  # noqa: F401
 from portal.core.audit import AuditEvent  # noqa: F401
-from portal.projects.models import (  # noqa: F401
-    Comment,
-    Milestone,
-    Project,
-    ProjectCommune,
-    ProjectInvitation,
-    ProjectMember,
-    ProjectPartner,
-    Public,
-    Revision,
-    Theme,
-)
+from portal.projects import models as projects  # noqa: F401  (pages, partners, members, taxonomy, story)

@@ -36,12 +36,16 @@ def tab_to(page, selector: str) -> None:
     raise AssertionError(f"{selector} cannot be reached with the Tab key")
 
 
+def type_into(page, fields: dict[str, str]) -> None:
+    """Reach each field with Tab and type its text (a closed select picks the option starting with it)."""
+    for selector, text in fields.items():
+        tab_to(page, selector)
+        page.keyboard.type(text)
+
+
 def log_in(page, base_url: str, email: str) -> None:
     page.goto(f"{base_url}/connexion")
-    tab_to(page, "#email")
-    page.keyboard.type(email)
-    tab_to(page, "#password")
-    page.keyboard.type(PASSWORD)
+    type_into(page, {"#email": email, "#password": PASSWORD})
     page.keyboard.press("Enter")
     page.wait_for_url("**/tableau-de-bord")
 
@@ -53,14 +57,8 @@ def test_a_member_creates_a_project_adds_a_milestone_and_comments_with_the_keybo
     page.keyboard.press("Enter")
     page.wait_for_url("**/projets/nouveau")
 
-    tab_to(page, "#title")
-    page.keyboard.type("Café des parents")
-    tab_to(page, "#summary")
-    page.keyboard.type("Un café mensuel où les parents se retrouvent.")
-    tab_to(page, "#start")
-    page.keyboard.type("09/2023")
-    tab_to(page, "#partners-0-organisation_id")
-    page.keyboard.type("CAF")  # a closed select picks the option whose label starts with what is typed
+    type_into(page, {"#title": "Café des parents", "#summary": "Un café mensuel où les parents se retrouvent.",
+                     "#start": "09/2023", "#partners-0-organisation_id": "CAF"})
     tab_to(page, "#themes-0")
     page.keyboard.press("Space")
     tab_to(page, "#title")
@@ -71,16 +69,12 @@ def test_a_member_creates_a_project_adds_a_milestone_and_comments_with_the_keybo
 
     tab_to(page, "a:has-text('Ajouter un jalon')")
     page.keyboard.press("Enter")
-    tab_to(page, "#when")
-    page.keyboard.type("2009")
-    tab_to(page, "#title")
-    page.keyboard.type("Premier café")
+    type_into(page, {"#when": "2009", "#title": "Premier café"})
     page.keyboard.press("Enter")
     page.wait_for_selector(".timeline__item--milestone")
     assert "Premier café" in page.locator("#chronologie").inner_text()
 
-    tab_to(page, "#body")
-    page.keyboard.type("Bienvenue aux partenaires !")
+    type_into(page, {"#body": "Bienvenue aux partenaires !"})
     tab_to(page, "button:has-text('Publier le commentaire')")
     page.keyboard.press("Enter")
     page.wait_for_selector(".comment")

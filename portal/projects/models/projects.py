@@ -261,7 +261,18 @@ class ProjectCommune(db.Model):
     name: Mapped[str] = mapped_column(String(120), primary_key=True, index=True)
 
 
-class ProjectPartner(db.Model):
+class _Role:
+    """A row whose ``role`` is one of ``ROLES`` (a LabelledChoice), read by people as ``role_label``."""
+
+    ROLES: type[LabelledChoice]
+
+    @property
+    def role_label(self) -> str:
+        return self.ROLES.label_of(self.role)
+
+
+class ProjectPartner(_Role, db.Model):
+    ROLES = PartnerRole
     __tablename__ = "project_partners"
     __table_args__ = (
         UniqueConstraint("project_id", "organisation_id"),
@@ -276,14 +287,11 @@ class ProjectPartner(db.Model):
     project: Mapped[Project] = relationship(back_populates="partners")
     organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
 
-    @property
-    def role_label(self) -> str:
-        return PartnerRole.label_of(self.role)
 
-
-class ProjectMember(db.Model):
+class ProjectMember(_Role, db.Model):
     """A person attached to a project with their role in it (people concerned are co-actors)."""
 
+    ROLES = MemberRole
     __tablename__ = "project_members"
     __table_args__ = (
         UniqueConstraint("project_id", "user_id"),
@@ -299,18 +307,15 @@ class ProjectMember(db.Model):
     project: Mapped[Project] = relationship(back_populates="members")
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 
-    @property
-    def role_label(self) -> str:
-        return MemberRole.label_of(self.role)
 
-
-class ProjectInvitation(db.Model):
+class ProjectInvitation(_Role, db.Model):
     """An account invitation that also makes the person a member of a project once accepted.
 
     Kept beside ``Invitation`` rather than in it, so accounts knows nothing of projects (imports point one
     way); accepting the invitation sends a signal that ``projects.services.members`` answers.
     """
 
+    ROLES = MemberRole
     __tablename__ = "project_invitations"
     __table_args__ = (_check("role", MemberRole),)
 
@@ -320,7 +325,3 @@ class ProjectInvitation(db.Model):
 
     invitation: Mapped[Invitation] = relationship(lazy="joined", innerjoin=True)
     project: Mapped[Project] = relationship()
-
-    @property
-    def role_label(self) -> str:
-        return MemberRole.label_of(self.role)

@@ -8,9 +8,8 @@ from portal.core.permissions import current_actor
 from portal.projects.forms import CommentForm, ConfirmForm
 from portal.projects.models import Comment
 from portal.projects.services import comments
-from portal.projects.services.common import ProjectError
 from portal.projects.views import bp
-from portal.projects.views.loading import allowed, child_or_404, page_options, visible_project
+from portal.projects.views.common import allowed, attempt, child_or_404, page_options, visible_project
 from portal.projects.views.pages import render_project_page
 
 
@@ -25,17 +24,12 @@ def post_comment(project_id: int):
     allowed(project.can_comment(current_user))
     form = CommentForm()
     if form.validate_on_submit():
-        try:
-            comment = comments.post_comment(current_actor(), project, form.body.data)
-        except ProjectError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            if not comments.notify_members(comment):
+        posted = attempt(form, lambda: comments.post_comment(current_actor(), project, form.body.data))
+        if posted.ok:
+            if not comments.notify_members(posted.result):
                 flash("Votre commentaire est publié, mais les membres du projet n'ont pas pu être prévenus "
                       "par e-mail (serveur de messagerie injoignable).", "warning")
-            return redirect(_comment_url(comment))
+            return redirect(_comment_url(posted.result))
     return render_project_page(project, form, status=422)
 
 
@@ -46,16 +40,10 @@ def edit_comment(project_id: int, comment_id: int):
     comment = child_or_404(Comment, comment_id, project)
     allowed(comment.can_edit(current_user, comments.edit_window()))
     form = CommentForm(obj=comment)
-    if form.validate_on_submit():
-        try:
-            comments.edit_comment(current_actor(), comment, form.body.data)
-        except ProjectError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash("Commentaire modifié.", "success")
-            return redirect(_comment_url(comment))
+    if form.validate_on_submit() and attempt(form, lambda: comments.edit_comment(current_actor(), comment,
+                                                                                form.body.data)).ok:
+        flash("Commentaire modifié.", "success")
+        return redirect(_comment_url(comment))
     return render_template("projects/comment_form.html", form=form, project=project, comment=comment,
                            editable_until=comment.editable_until(comments.edit_window()),
                            window_minutes=current_app.config["COMMENT_EDIT_MINUTES"])

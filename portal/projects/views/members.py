@@ -14,9 +14,8 @@ from portal.core.permissions import current_actor
 from portal.projects.forms import ConfirmForm, InvitePersonForm, MemberForm, MemberRoleForm
 from portal.projects.models import MemberRole, Project, ProjectMember
 from portal.projects.services import members
-from portal.projects.services.common import ProjectError
 from portal.projects.views import bp
-from portal.projects.views.loading import allowed, child_or_404, visible_project
+from portal.projects.views.common import allowed, attempt, child_or_404, visible_project
 
 
 def _member_form(project: Project) -> MemberForm:
@@ -45,14 +44,9 @@ def members_page(project_id: int):
         allowed(project.can_manage_members(current_user))
     if form.validate_on_submit():
         person = db.session.get(User, form.user_id.data)
-        try:
-            member = members.add_member(current_actor(), project, person, form.role.data)
-        except ProjectError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(f"{member.user.full_name} rejoint le projet ({member.role_label.lower()}).", "success")
+        added = attempt(form, lambda: members.add_member(current_actor(), project, person, form.role.data))
+        if added.ok:
+            flash(f"{person.full_name} rejoint le projet ({added.result.role_label.lower()}).", "success")
             return redirect(url_for("projects.members_page", project_id=project.id))
     return _render(project, form, 422 if form.errors else 200)
 
@@ -94,15 +88,10 @@ def invite_person(project_id: int):
     allowed(project.can_invite_people(current_user))
     form = InvitePersonForm()
     if form.validate_on_submit():
-        try:
-            invitation = members.invite_person(current_actor(), project, form.email.data, form.full_name.data,
-                                               form.role.data)
-        except ProjectError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            _send_invitation(project, invitation, form.role.data)
+        invited = attempt(form, lambda: members.invite_person(current_actor(), project, form.email.data,
+                                                              form.full_name.data, form.role.data))
+        if invited.ok:
+            _send_invitation(project, invited.result, form.role.data)
             return redirect(url_for("projects.members_page", project_id=project.id))
     return render_template("projects/invite.html", form=form, project=project)
 

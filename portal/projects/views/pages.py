@@ -16,7 +16,7 @@ from portal.projects.services import comments, history, pages
 from portal.projects.services.common import ProjectError
 from portal.projects.timeline import TimelineCursor, build_timeline
 from portal.projects.views import bp
-from portal.projects.views.loading import allowed, page_options, visible_project
+from portal.projects.views.common import allowed, attempt, page_options, visible_project
 
 # A revision's field → the form field it is typed in (for "changed meanwhile" messages).
 FORM_FIELDS = {"carrier": "carrier_id"}
@@ -84,15 +84,10 @@ def new():
         form.carrier_id.data = current_user.organisation_id
         form.add_partner_rows(options.organisations, 1)
     if not _wants_more_partner_rows(form, options.organisations) and form.validate_on_submit():
-        try:
-            project = pages.create_project(current_actor(), form.to_data())
-        except ProjectError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(f"Le projet « {project.title} » est créé.", "success")
-            return redirect(url_for("projects.show", project_id=project.id))
+        created = attempt(form, lambda: pages.create_project(current_actor(), form.to_data()))
+        if created.ok:
+            flash(f"Le projet « {created.result.title} » est créé.", "success")
+            return redirect(url_for("projects.show", project_id=created.result.id))
     return render_template("projects/form.html", form=form, project=None)
 
 

@@ -10,7 +10,7 @@ from portal.projects.models import can_manage_taxonomy
 from portal.projects.services import taxonomy
 from portal.projects.services.common import ProjectError
 from portal.projects.views import bp
-from portal.projects.views.loading import allowed
+from portal.projects.views.common import allowed, attempt
 
 TITLES = {"themes": "Thèmes", "publics": "Publics"}
 
@@ -48,14 +48,9 @@ def add_taxonomy_entry(kind: str):
     _kind_or_404(kind)
     form = TaxonomyEntryForm(prefix=kind)
     if form.validate_on_submit():
-        try:
-            entry = taxonomy.add_entry(current_actor(), kind, form.name.data)
-        except ProjectError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(f"« {entry.name} » ajouté à la liste.", "success")
+        added = attempt(form, lambda: taxonomy.add_entry(current_actor(), kind, form.name.data))
+        if added.ok:
+            flash(f"« {added.result.name} » ajouté à la liste.", "success")
             return redirect(url_for("projects.taxonomy_page", _anchor=kind))
     return _render({(kind, None): form}, 422)
 
@@ -66,16 +61,10 @@ def rename_taxonomy_entry(kind: str, entry_id: int):
     allowed(can_manage_taxonomy(current_user))
     entry = db.get_or_404(_kind_or_404(kind), entry_id)
     form = TaxonomyEntryForm(prefix=f"{kind}-{entry.id}")
-    if form.validate_on_submit():
-        try:
-            taxonomy.rename_entry(current_actor(), kind, entry, form.name.data)
-        except ProjectError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(f"Renommé en « {entry.name} ». L'historique des projets garde l'ancien nom.", "success")
-            return redirect(url_for("projects.taxonomy_page", _anchor=kind))
+    if form.validate_on_submit() and attempt(
+            form, lambda: taxonomy.rename_entry(current_actor(), kind, entry, form.name.data)).ok:
+        flash(f"Renommé en « {entry.name} ». L'historique des projets garde l'ancien nom.", "success")
+        return redirect(url_for("projects.taxonomy_page", _anchor=kind))
     return _render({(kind, entry_id): form}, 422)
 
 
