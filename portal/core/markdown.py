@@ -41,12 +41,15 @@ def _parser() -> MarkdownIt:
         ["table", "strikethrough"])
 
 
-def _shift_headings(tokens, offset: int) -> None:
-    """A "# Titre" inside a comment must not become the page's <h1>: headings start at level 1 + offset."""
-    for token in tokens:
-        if token.type in ("heading_open", "heading_close"):
-            level = min(int(token.tag[1]) + offset, 6)
-            token.tag = f"h{level}"
+def _place_headings(tokens, top_heading: int) -> None:
+    """Fit the text's headings under the page's: its highest heading becomes ``h{top_heading}``, the others
+    keep their depth below it. People start with "#" or with "##" alike; the page's outline stays in order."""
+    headings = [token for token in tokens if token.type in ("heading_open", "heading_close")]
+    if not headings:
+        return
+    highest = min(int(token.tag[1]) for token in headings)
+    for token in headings:
+        token.tag = f"h{min(int(token.tag[1]) - highest + top_heading, 6)}"
 
 
 def _alignment_as_class(tokens) -> None:
@@ -73,14 +76,15 @@ def sanitise_html(html: str) -> str:
     )
 
 
-def render_markdown(text: str | None, heading_offset: int = 0) -> Markup:
-    """Markdown typed by a person → safe HTML, ready for a template or a PDF."""
+def render_markdown(text: str | None, top_heading: int | None = None) -> Markup:
+    """Markdown typed by a person → safe HTML, ready for a template or a PDF. ``top_heading``: the level the
+    text's highest heading takes (e.g. 3 under the page's <h2>); None keeps the levels as written."""
     if not text:
         return Markup("")
     parser = _parser()
     tokens = parser.parse(text)
-    if heading_offset:
-        _shift_headings(tokens, heading_offset)
+    if top_heading:
+        _place_headings(tokens, top_heading)
     _alignment_as_class(tokens)
     html = parser.renderer.render(tokens, parser.options, {})
     return Markup(sanitise_html(html))  # noqa: S704 - sanitised just above by nh3's allow-list

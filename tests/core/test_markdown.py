@@ -111,10 +111,12 @@ def test_tables_render_with_their_alignment_as_classes():
     assert "style=" not in html
 
 
-def test_headings_shift_below_the_page_headings():
-    html = str(render_markdown("# Un\n\n###### Six", heading_offset=2))
-    assert "<h3>Un</h3>" in html and "<h6>Six</h6>" in html
+def test_headings_fit_under_the_page_headings():
+    html = str(render_markdown("# Un\n\n## Deux\n\n###### Six", top_heading=3))
+    assert "<h3>Un</h3>" in html and "<h4>Deux</h4>" in html and "<h6>Six</h6>" in html
     assert "<h1>" not in html
+    # Whether people start with "#" or "##", the text's top heading sits right below the page's.
+    assert "<h3>Partie</h3>" in str(render_markdown("## Partie\n\n### Sous-partie", top_heading=3))
 
 
 def test_empty_text_renders_nothing():

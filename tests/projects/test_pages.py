@@ -209,7 +209,7 @@ def test_markdown_in_the_description_is_rendered_and_nothing_executable_reaches_
     create_entracte(client, network, description=description)
     project = project_titled("Entracte")
     html = client.get(f"/projets/{project.id}").get_data(as_text=True)
-    assert "<h4>Notre histoire</h4>" in html and "<strong>Cuisine</strong>" in html
+    assert "<h3>Notre histoire</h3>" in html and "<strong>Cuisine</strong>" in html
     description_html = html.split('<div class="prose">', 1)[1].split("</section>", 1)[0]
     assert executable_parts(description_html) == []
     assert "<iframe" not in html and "javascript:alert" not in html.replace("[clic](javascript:alert", "")

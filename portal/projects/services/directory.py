@@ -5,7 +5,7 @@ Pages are cut by keyset (``WHERE (title_sort, id) > (...)`` on the ``ix_projects
 rather than OFFSET, so page 40 costs what page 1 costs.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, func, or_, tuple_, union
@@ -55,7 +55,6 @@ class Page:
     next_after: int | None = None  # id to put in ?apres= for the next page
     previous_before: int | None = None  # id to put in ?avant= for the previous page
     is_first: bool = True
-    extra: dict = field(default_factory=dict)
 
 
 def active_in_year(year: int):
@@ -195,20 +194,14 @@ def _table(labels: list[tuple], counts: dict[tuple, int], totals: dict[str, int]
     return CountTable(rows=rows, totals=totals, total=sum(totals.values()))
 
 
-def _by_association(model, column, base) -> CountTable:
+def _by_association(model, column, base, totals: dict[str, int]) -> CountTable:
     """Projects per theme (or public) and territory kind; a project with two themes counts in both rows."""
     counts = _territory_counts(
         db.select(column, Project.territory_kind, func.count(func.distinct(Project.id)))
         .join(Project, Project.id == column.table.c.project_id).where(*base)
         .group_by(column, Project.territory_kind))
     entries = _by_name(db.session.execute(db.select(model)).scalars())
-    return _table([(entry.id, entry.name) for entry in entries], counts, _totals(base))
-
-
-def _totals(base) -> dict[str, int]:
-    rows = db.session.execute(db.select(Project.territory_kind, func.count()).where(*base)
-                              .group_by(Project.territory_kind)).all()
-    return {territory or "": count for territory, count in rows}
+    return _table([(entry.id, entry.name) for entry in entries], counts, totals)
 
 
 def panorama(user: User, year: int | None = None) -> dict[str, CountTable]:
@@ -219,8 +212,10 @@ def panorama(user: User, year: int | None = None) -> dict[str, CountTable]:
     status_counts = _territory_counts(
         db.select(Project.status, Project.territory_kind, func.count()).where(*base)
         .group_by(Project.status, Project.territory_kind))
+    totals = {territory: sum(count for (_, kind), count in status_counts.items() if kind == territory)
+              for territory, _ in TERRITORY_COLUMNS}  # every project has one status: each counted once
     return {
-        "themes": _by_association(Theme, project_themes.c.theme_id, base),
-        "publics": _by_association(Public, project_publics.c.public_id, base),
-        "status": _table(Status.pairs(), status_counts, _totals(base)),
+        "themes": _by_association(Theme, project_themes.c.theme_id, base, totals),
+        "publics": _by_association(Public, project_publics.c.public_id, base, totals),
+        "status": _table(Status.pairs(), status_counts, totals),
     }

@@ -8,7 +8,7 @@ of the story the page keeps.
 from portal.accounts import services as accounts
 from portal.accounts.models import Invitation, Role, User
 from portal.core import audit
-from portal.core.db import db
+from portal.core.db import db, utcnow
 from portal.projects.models import MemberRole, Project, ProjectInvitation, ProjectMember, RevisionScope
 from portal.projects.services.common import ProjectError, lock_project, record_revision
 
@@ -97,7 +97,7 @@ def pending_invitations(project: Project) -> list[ProjectInvitation]:
     return list(db.session.execute(
         db.select(ProjectInvitation).join(ProjectInvitation.invitation)
         .where(ProjectInvitation.project_id == project.id, Invitation.accepted_at.is_(None),
-               Invitation.revoked_at.is_(None)).order_by(Invitation.created_at)
+               Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow()).order_by(Invitation.created_at)
     ).scalars())
 
 

@@ -28,7 +28,7 @@ def _member_form(project: Project) -> MemberForm:
 
 def _render(project: Project, form: MemberForm, status: int = 200):
     return render_template("projects/members.html", project=project, form=form, role_form=MemberRoleForm(),
-                           confirm_form=ConfirmForm(), invitations=members.pending_invitations(project)), status
+                           invitations=members.pending_invitations(project)), status
 
 
 def _load(project_id: int) -> Project:

@@ -43,8 +43,7 @@ def edit_milestone(project_id: int, milestone_id: int):
             form, lambda: milestones.update_milestone(current_actor(), milestone, form.to_data())).ok:
         flash("Jalon modifié ; l'ancienne version reste dans l'historique.", "success")
         return _back_to(milestone)
-    return render_template("projects/milestone_form.html", form=form, project=project, milestone=milestone,
-                           confirm_form=ConfirmForm())
+    return render_template("projects/milestone_form.html", form=form, project=project, milestone=milestone)
 
 
 @bp.route("/<int:project_id>/jalons/<int:milestone_id>/supprimer", methods=["POST"])

@@ -10,7 +10,7 @@ from portal.core.db import db
 from portal.core.permissions import current_actor
 from portal.core.text import fold
 from portal.projects.diffs import FIELD_LABELS, revision_changes
-from portal.projects.forms import CommentForm, ConfirmForm, ProjectForm
+from portal.projects.forms import CommentForm, ProjectForm
 from portal.projects.models import Project, Public, Revision, Theme, can_change_carrier, can_create_project
 from portal.projects.services import comments, history, pages
 from portal.projects.services.common import ProjectError
@@ -38,7 +38,7 @@ def render_project_page(project: Project, comment_form: CommentForm, status: int
     return render_template(
         "projects/show.html", project=project, timeline=items, timeline_older=older,
         timeline_paged="avant" in request.args, discussion=discussion, comment_form=comment_form,
-        confirm_form=ConfirmForm(), revision_count=revision_count,
+        revision_count=revision_count,
         last_revision=pages.last_page_revision(project), edit_window=comments.edit_window(),
         field_labels=FIELD_LABELS,
     ), status

@@ -31,7 +31,7 @@ def _render(forms: dict | None = None, status: int = 200):
             formdata=None, prefix=f"{kind}-{entry.id}", name=entry.name)) for entry in taxonomy.entries(model)]
         lists.append((kind, TITLES[kind], word, rows, forms.get((kind, None)) or TaxonomyEntryForm(formdata=None,
                                                                                                   prefix=kind)))
-    return render_template("projects/taxonomy.html", lists=lists, confirm_form=ConfirmForm()), status
+    return render_template("projects/taxonomy.html", lists=lists), status
 
 
 @bp.route("/listes")
