@@ -1,6 +1,5 @@
 """The application factory: a list of small register steps, none of which touches the database."""
 
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -10,6 +9,7 @@ from portal.config import load_config
 from portal.core.db import db
 from portal.core.errors import register_error_handlers
 from portal.core.extensions import csrf, login_manager, migrate
+from portal.core.logs import configure_logging, register_request_logging
 from portal.core.security import register_security_headers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,8 +36,8 @@ def create_app(config_override: dict | None = None) -> Flask:
 
 
 def register_logging(app: Flask) -> None:
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(app)
+    register_request_logging(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -51,9 +51,10 @@ def register_blueprints(app: Flask) -> None:
     from portal.accounts import admin_views as accounts_admin
     from portal.accounts import views as accounts
     from portal.dashboard import views as dashboard
+    from portal.journal import views as journal
     from portal.projects import views as projects
 
-    for module in (accounts, accounts_admin, dashboard, projects):
+    for module in (accounts, accounts_admin, dashboard, journal, projects):
         app.register_blueprint(module.bp)
 
 

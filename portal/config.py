@@ -49,12 +49,22 @@ class DefaultConfig:
     COMMENT_EDIT_MINUTES = 30  # how long the author of a comment may still correct it
 
     PROXY_FIX_HOPS = 0  # number of trusted reverse proxies in front of the portal
+    # Host names the portal answers to (Flask refuses others with 400); None: any. Set it in production,
+    # so a forged Host header never reaches the links written into mails.
+    TRUSTED_HOSTS: list[str] | None = None
+
+    LOG_FORMAT = "text"  # "json" (one object a line, for journald and log shippers) or "text"
+    LOG_LEVEL = "INFO"
+
+    # Folder of pg_dump and pg_restore for `portal backup` / `restore` (None: found on the PATH).
+    PG_BINDIR: str | None = None
 
 
 class ProductionConfig(DefaultConfig):
     ENV = "production"
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    LOG_FORMAT = "json"
 
 
 REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "MAIL_SERVER")
@@ -75,6 +85,8 @@ def load_config(app: Flask, override: dict | None = None) -> None:
         app.config.from_mapping(override)
     _check_production(app)
     _set_database_uri(app)
+    _check_production_engine(app)
+    _check_log_format(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
 
@@ -85,6 +97,23 @@ def _check_production(app: Flask) -> None:
     missing = [f"PORTAL_{key}" for key in REQUIRED_IN_PRODUCTION if not app.config.get(key)]
     if missing:
         raise ConfigurationError(f"PORTAL_ENV=production requires {', '.join(missing)}")
+
+
+def _check_production_engine(app: Flask) -> None:
+    """Production runs on PostgreSQL: several workers on several hosts share it, and backups use pg_dump."""
+    if app.config["ENV"] == "production" and app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        raise ConfigurationError(
+            "PORTAL_ENV=production requires a PostgreSQL database (PORTAL_DATABASE_URL=postgresql://...); "
+            "SQLite is for development and demonstrations only"
+        )
+
+
+LOG_FORMATS = ("json", "text")
+
+
+def _check_log_format(app: Flask) -> None:
+    if app.config["LOG_FORMAT"] not in LOG_FORMATS:
+        raise ConfigurationError(f"PORTAL_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
 
 
 def _set_database_uri(app: Flask) -> None:

@@ -7,7 +7,7 @@ from flask_migrate import upgrade
 from portal import create_app
 from portal.core.db import db
 from tests.support.client import PortalClient
-from tests.support.database import TEST_DATABASE_URL, empty_database
+from tests.support.database import TEST_DATABASE_URL, drop_database, empty_database, fresh_database_url
 from tests.support.factories import PASSWORD, make_organisation, make_project, make_public, make_theme, make_user
 from tests.support.smtp import start_smtp_server
 
@@ -64,6 +64,30 @@ def _rollback_each_test(request):
             engines[None] = engine
             transaction.rollback()
             connection.close()
+
+
+@pytest.fixture
+def fresh_apps(tmp_path):
+    """Builds apps on new, empty databases (real commits, other processes), dropped after the test.
+
+    ``fresh_apps(migrate=True)`` also brings the schema up to date; extra settings go in ``config``.
+    """
+    made = []
+
+    def make(migrate: bool = False, **config):
+        url = fresh_database_url(tmp_path)
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "k", **config})
+        made.append((app, url))
+        if migrate:
+            with app.app_context():
+                upgrade()
+        return app
+
+    yield make
+    for app, url in made:
+        with app.app_context():
+            db.engine.dispose()
+        drop_database(url)
 
 
 @pytest.fixture

@@ -3,11 +3,9 @@
 import pytest
 from flask_migrate import upgrade
 
-from portal import create_app
 from portal.accounts.models import Organisation, User
 from portal.accounts.passwords import verify_password
 from portal.core.db import db
-from tests.support.database import drop_database, fresh_database_url
 
 DEMO_ACCOUNTS = {
     "admin@demo.passerelle.example": "admin",
@@ -21,13 +19,8 @@ DEMO_ACCOUNTS = {
 
 
 @pytest.fixture
-def fresh_app(tmp_path):
-    url = fresh_database_url(tmp_path)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "k"})
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    drop_database(url)
+def fresh_app(fresh_apps):
+    return fresh_apps()
 
 
 def counts(app):

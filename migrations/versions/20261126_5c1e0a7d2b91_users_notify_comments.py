@@ -1,7 +1,7 @@
 """users: choose whether new comments on one's projects are mailed
 
 Revision ID: 5c1e0a7d2b91
-Revises: 67f18347423f
+Revises: 1390ca20bab2
 Create Date: 2026-11-26 11:05:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5c1e0a7d2b91'
-down_revision = '67f18347423f'
+down_revision = '1390ca20bab2'
 branch_labels = None
 depends_on = None
 

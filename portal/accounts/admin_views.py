@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from portal.accounts import services
-from portal.accounts.forms import ActivationForm, InvitationForm, OrganisationForm, RoleForm
+from portal.accounts.forms import ActivationForm, AnonymiseForm, InvitationForm, OrganisationForm, RoleForm
 from portal.accounts.models import Invitation, Organisation, Role, User
 from portal.core.db import db, utcnow
 from portal.core.forms import choices
@@ -126,3 +126,21 @@ def set_active(user_id: int):
         state = "réactivé" if user.active else "désactivé ; ses sessions sont fermées"
         flash(f"Le compte de {user.full_name} est {state}.", "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.route("/utilisateurs/<int:user_id>/anonymisation", methods=["GET", "POST"])
+@admin_required
+def anonymise(user_id: int):
+    user = _user_or_404(user_id)
+    form = AnonymiseForm()
+    if form.validate_on_submit():
+        try:
+            services.anonymise_user(current_actor(), user)
+        except services.AccountError as error:
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(f"Le compte n°{user.id} est anonymisé : nom, adresse e-mail et mot de passe sont effacés ; "
+                  "ce que la personne a écrit reste en place.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/anonymise.html", form=form, user=user)

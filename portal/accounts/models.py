@@ -127,6 +127,9 @@ class User(UserMixin, db.Model):
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Mail me each new comment on the projects I am a member of (turned off on the account page).
     notify_comments: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Set when an admin anonymised this departed person: the row stays so that what they wrote keeps
+    # its author, but their name, e-mail and password are gone (services.anonymise_user).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship(back_populates="users", lazy="joined")
 
@@ -163,6 +166,10 @@ class User(UserMixin, db.Model):
 
     def can_manage_accounts(self) -> bool:
         return self.active and self.is_admin
+
+    def can_anonymise(self, other: "User") -> bool:
+        """An admin anonymises someone else's account, once."""
+        return self.can_manage_accounts() and other.id != self.id and other.anonymised_at is None
 
     def rotate_session_token(self) -> None:
         self.session_token = new_session_token()

@@ -11,11 +11,13 @@ from datetime import datetime, timedelta
 from blinker import Namespace
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import String, cast, func, or_, update
 
 from portal.accounts import throttle
 from portal.accounts.models import Invitation, Organisation, Role, User, find_user_by_email, normalise_email
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
-from portal.core import audit
+from portal.core import audit, integrity
+from portal.core.audit import AuditEvent
 from portal.core.db import db, utcnow
 from portal.core.formatting import format_moment
 
@@ -263,6 +265,9 @@ def change_role(actor: User, user: User, role: str) -> None:
 def set_active(actor: User, user: User, active: bool) -> None:
     if user.id == actor.id:
         raise AccountError("Vous ne pouvez pas désactiver votre propre compte.")
+    if active and user.anonymised_at is not None:
+        raise AccountError("Ce compte a été anonymisé : il ne peut plus servir. Si la personne revient, "
+                           "invitez-la à nouveau.")
     user.active = active
     if not active:
         end_all_sessions(user, "deactivated")
@@ -278,3 +283,92 @@ def create_user(email: str, full_name: str, organisation: Organisation, role: st
     db.session.add(user)
     db.session.flush()
     return user
+
+
+# --- anonymisation ---------------------------------------------------------------------------------
+
+def anonymous_name(user: User) -> str:
+    return f"Compte anonymisé n°{user.id}"
+
+
+def anonymous_email(user: User) -> str:
+    return f"anonyme-{user.id}@invalid"  # .invalid never resolves (RFC 2606): no mail can leave for it
+
+
+def anonymise_user(actor: User, user: User) -> int:
+    """Erase a departed person's personal data and keep their account row; return how many audit
+    events had their e-mail as target (rewritten to the anonymous address).
+
+    The row and its id stay, so what the person wrote (ledger entries, comptes rendus, revisions) keeps
+    its author, and the ledger chain still verifies: its hashes cover user ids, never names or e-mails.
+    The account can no longer log in or be reactivated. Audit events keep what happened, when and from
+    which address; only the e-mail they name is replaced.
+    """
+    if not actor.can_manage_accounts():
+        raise AccountError("Seul un administrateur peut anonymiser un compte.", field="confirm")
+    if user.id == actor.id:
+        raise AccountError("Vous ne pouvez pas anonymiser votre propre compte.", field="confirm")
+    if user.anonymised_at is not None:
+        raise AccountError("Ce compte est déjà anonymisé.", field="confirm")
+    email = user.email
+    _anonymise_invitations(user, email)
+    rewritten = db.session.execute(
+        update(AuditEvent).where(func.lower(AuditEvent.target) == email).values(target=anonymous_email(user))
+    ).rowcount
+    throttle.clear(throttle.account_key(email))
+    user.full_name, user.email = anonymous_name(user), anonymous_email(user)
+    user.password_hash, user.active, user.anonymised_at = None, False, utcnow()
+    user.rotate_session_token()  # ends every session, without an audit line naming the old e-mail
+    db.session.flush()
+    audit.record("user.anonymised", actor=actor, target=f"user:{user.id}", audit_events_rewritten=rewritten)
+    return rewritten
+
+
+def _anonymise_invitations(user: User, email: str) -> None:
+    """Invitations sent to the person hold their name and e-mail too; a pending one is revoked."""
+    now = utcnow()
+    for invitation in db.session.execute(db.select(Invitation).where(Invitation.email == email)).scalars():
+        invitation.email, invitation.full_name = anonymous_email(user), anonymous_name(user)
+        if invitation.accepted_at is None and invitation.revoked_at is None:
+            invitation.revoked_at = now
+
+
+@integrity.verifier("accounts.anonymised", "Comptes anonymisés sans donnée personnelle")
+def verify_anonymised_accounts() -> integrity.Verdict:
+    anonymised = User.anonymised_at.is_not(None)
+    leaking = db.session.execute(db.select(User.id).where(anonymised, or_(
+        User.password_hash.is_not(None), User.active,
+        User.email != "anonyme-" + cast(User.id, String) + "@invalid",
+        User.full_name != "Compte anonymisé n°" + cast(User.id, String),
+    )).order_by(User.id)).scalars().all()
+    if leaking:
+        numbers = ", ".join(f"n°{user_id}" for user_id in leaking)
+        return integrity.Verdict(False, f"Comptes anonymisés qui gardent des données : {numbers}.")
+    count = db.session.scalar(db.select(func.count()).where(anonymised))
+    return integrity.Verdict(True, f"{count} compte(s) anonymisé(s), aucun ne garde de donnée personnelle.")
+
+
+audit.label_actions({
+    "login.succeeded": "Connexion",
+    "login.failed": "Échec de connexion",
+    "login.locked": "Connexion bloquée après trop d'échecs",
+    "login.refused_locked": "Connexion refusée : blocage en cours",
+    "login.refused_deactivated": "Connexion refusée : compte désactivé",
+    "sessions.ended.logout": "Déconnexion",
+    "sessions.ended.changed": "Sessions fermées : mot de passe changé",
+    "sessions.ended.reset": "Sessions fermées : mot de passe réinitialisé",
+    "sessions.ended.deactivated": "Sessions fermées : compte désactivé",
+    "password.reset_requested": "Demande de nouveau mot de passe",
+    "password.changed": "Mot de passe changé",
+    "password.reset": "Mot de passe réinitialisé",
+    "invitation.created": "Invitation envoyée",
+    "invitation.accepted": "Invitation acceptée",
+    "organisation.saved": "Organisation enregistrée",
+    "user.role_changed": "Rôle changé",
+    "user.activated": "Compte réactivé",
+    "user.deactivated": "Compte désactivé",
+    "user.anonymised": "Compte anonymisé",
+}, details={
+    "before": "avant", "after": "après", "organisation": "organisation n°", "role": "rôle",
+    "audit_events_rewritten": "événements réécrits",
+})

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.db import UTCDateTime, db, utcnow
+from portal.core.logs import request_id
 
 logger = logging.getLogger("portal.audit")
 
@@ -24,6 +25,25 @@ class AuditEvent(db.Model):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
+# French names of the actions and of their details' keys, for the journal page; each module labels
+# what it records (an unlabelled one shows its code).
+_action_labels: dict[str, str] = {}
+_detail_labels: dict[str, str] = {}
+
+
+def label_actions(labels: dict[str, str], details: dict[str, str] | None = None) -> None:
+    _action_labels.update(labels)
+    _detail_labels.update(details or {})
+
+
+def action_label(action: str) -> str:
+    return _action_labels.get(action, action)
+
+
+def detail_label(key: str) -> str:
+    return _detail_labels.get(key, key)
+
+
 def client_address() -> str | None:
     return request.remote_addr if has_request_context() else None
 
@@ -38,6 +58,8 @@ def record(action: str, actor=None, target: str | None = None, **details) -> Aud
         details=details,
     )
     db.session.add(event)
-    logger.info("audit action=%s actor=%s target=%s address=%s details=%s",
-                action, event.actor_id, target, event.address, details)
+    logger.info("audit", extra={"fields": {
+        "action": action, "actor_id": event.actor_id, "target": target, "address": event.address,
+        "details": details, "request_id": request_id(),
+    }})
     return event

@@ -4,7 +4,7 @@ import logging
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from portal.core.db import db
 
@@ -28,7 +28,9 @@ def render_error(status: int, message: str | None = None):
 
 
 def handle_http_error(error: HTTPException):
-    if error.code is None or error.code < 400:
+    if error.code is None or error.code < 400 or isinstance(error, SecurityError):
+        # A SecurityError is a Host header outside TRUSTED_HOSTS: no URL can be built for such a
+        # request, so it gets werkzeug's bare page rather than ours.
         return error
     return render_error(error.code)
 

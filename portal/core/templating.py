@@ -1,7 +1,12 @@
 """Jinja filters and globals shared by every template."""
 
+import functools
+import hashlib
+import os
+
 from flask import Flask, current_app, request
 from flask_login import current_user
+from werkzeug.security import safe_join
 
 from portal.core import formatting
 from portal.core.markdown import render_markdown
@@ -15,6 +20,8 @@ def _navigation():
     if current_user.can_invite():
         items.append(("admin.users", "Comptes"))
         items.append(("admin.organisations", "Organisations"))
+    if current_user.can_manage_accounts():
+        items.append(("journal.index", "Journal d'audit"))
     return items
 
 
@@ -32,7 +39,24 @@ def _is_current(endpoint: str) -> bool:
     return bool(same_blueprint) and same_blueprint[0] == endpoint
 
 
+@functools.lru_cache(maxsize=256)
+def _fingerprint(path: str, modified_ns: int) -> str:
+    with open(path, "rb") as file:
+        return hashlib.sha256(file.read()).hexdigest()[:12]
+
+
+def _version_static_urls(endpoint: str, values: dict) -> None:
+    """``/static/css/portal.css?v=<hash of its content>``: nginx can let browsers keep static files for
+    a long time, and a new version of a file gets a new URL the moment the workers reload."""
+    if endpoint != "static" or "filename" not in values:
+        return
+    path = safe_join(current_app.static_folder, values["filename"])
+    if path and os.path.isfile(path):
+        values.setdefault("v", _fingerprint(path, os.stat(path).st_mtime_ns))
+
+
 def register(app: Flask) -> None:
+    app.url_defaults(_version_static_urls)
     app.jinja_env.filters.update(
         moment=formatting.format_moment,
         day=formatting.format_day,

@@ -1,6 +1,11 @@
 """The application shell: configuration layers, health, error pages, headers, SQLite settings."""
 
+import os
+import re
+
 import pytest
+from alembic.script import ScriptDirectory
+from flask import request, url_for
 from sqlalchemy import text
 
 from portal import create_app
@@ -39,14 +44,68 @@ def test_production_refuses_to_start_without_its_settings(monkeypatch, missing):
         create_app()
 
 
+PRODUCTION = {"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": "k" * 40,
+              "PORTAL_DATABASE_URL": "postgresql://p@db/p", "PORTAL_MAIL_SERVER": "smtp.exemple.fr"}
+
+
 def test_production_cookies_are_secure_and_hsts_is_sent(monkeypatch):
-    for name, value in {"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": "k" * 40,
-                        "PORTAL_DATABASE_URL": "sqlite://", "PORTAL_MAIL_SERVER": "smtp.exemple.fr"}.items():
+    for name, value in PRODUCTION.items():
         monkeypatch.setenv(name, value)
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
-    response = app.test_client().get("/healthz")
+    assert app.config["LOG_FORMAT"] == "json"
+    response = app.test_client().get("/connexion", base_url="https://passerelle.test")
     assert "max-age=" in response.headers["Strict-Transport-Security"]
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_development_sends_no_hsts(client):
+    assert "Strict-Transport-Security" not in client.get("/connexion").headers
+
+
+@pytest.mark.parametrize("url", ["sqlite:////srv/passerelle.db", "sqlite://"])
+def test_production_refuses_sqlite(monkeypatch, url):
+    for name, value in {**PRODUCTION, "PORTAL_DATABASE_URL": url}.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError, match="requires a PostgreSQL database"):
+        create_app()
+
+
+def test_unknown_log_format_is_refused():
+    with pytest.raises(ConfigurationError, match="PORTAL_LOG_FORMAT"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "LOG_FORMAT": "xml"})
+
+
+def test_proxy_fix_trusts_the_configured_number_of_proxies(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "PROXY_FIX_HOPS": 1})
+
+    @app.route("/qui")
+    def who():
+        return f"{request.remote_addr} {request.scheme} {request.host}"
+
+    headers = {"X-Forwarded-For": "203.0.113.9, 198.51.100.7", "X-Forwarded-Proto": "https",
+               "X-Forwarded-Host": "passerelle.exemple.fr"}
+    seen = app.test_client().get("/qui", headers=headers).get_data(as_text=True)
+    assert seen == "198.51.100.7 https passerelle.exemple.fr"  # the last hop only: the one nginx added
+
+
+def test_without_proxy_fix_forwarded_headers_are_ignored():
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+
+    @app.route("/qui")
+    def who():
+        return request.remote_addr
+
+    response = app.test_client().get("/qui", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert response.get_data(as_text=True) == "127.0.0.1"
+
+
+def test_trusted_hosts_refuse_a_forged_host():
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x",
+                      "TRUSTED_HOSTS": ["passerelle.exemple.fr"]})
+    client = app.test_client()
+    assert client.get("/connexion", base_url="https://passerelle.exemple.fr").status_code == 200
+    assert client.get("/connexion", base_url="https://attaquant.exemple").status_code == 400
 
 
 def test_factory_does_not_touch_the_database():
@@ -54,10 +113,29 @@ def test_factory_does_not_touch_the_database():
     assert app.name == "portal"
 
 
-def test_healthz_answers_ok(client):
+def test_healthz_reports_the_database_and_its_migration(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok"}
+    head = ScriptDirectory("migrations").get_current_head()
+    assert response.get_json() == {"status": "ok", "database": "ok",
+                                   "migration": {"database": head, "code": head, "current": True}}
+
+
+def test_healthz_says_outdated_but_stays_up_when_the_schema_differs(client):
+    db.session.execute(text("UPDATE alembic_version SET version_num = 'abcdef012345'"))
+    response = client.get("/healthz")
+    assert response.status_code == 200  # a rolling upgrade must not pull every node from the balancer
+    body = response.get_json()
+    assert body["status"] == "outdated"
+    assert body["migration"]["database"] == "abcdef012345"
+    assert body["migration"]["current"] is False
+
+
+def test_healthz_on_a_database_never_migrated(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'vide.db'}", "SECRET_KEY": "x"})
+    body = app.test_client().get("/healthz").get_json()
+    assert body["status"] == "outdated"
+    assert body["migration"]["database"] is None
 
 
 def test_healthz_answers_503_when_the_database_is_down():
@@ -119,3 +197,18 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(app):
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 10_000
+
+
+def test_static_urls_carry_a_hash_of_the_content(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    app.static_folder = str(tmp_path)
+    (tmp_path / "portal.css").write_text("body { color: black; }")
+    with app.test_request_context():
+        first = url_for("static", filename="portal.css")
+        assert re.fullmatch(r"/static/portal\.css\?v=[0-9a-f]{12}", first)
+        assert url_for("static", filename="portal.css") == first
+        (tmp_path / "portal.css").write_text("body { color: navy; }")
+        os.utime(tmp_path / "portal.css", ns=(1, 1))  # a new modification time, whatever the clock's grain
+        assert url_for("static", filename="portal.css") != first
+        assert url_for("static", filename="absent.css") == "/static/absent.css"
+        assert url_for("static", filename="../secret") == "/static/../secret"  # never read outside static/
