@@ -52,8 +52,9 @@ def register_blueprints(app: Flask) -> None:
     from portal.accounts import views as accounts
     from portal.dashboard import views as dashboard
     from portal.journal import views as journal
+    from portal.projects import views as projects
 
-    for module in (accounts, accounts_admin, dashboard, journal):
+    for module in (accounts, accounts_admin, dashboard, journal, projects):
         app.register_blueprint(module.bp)
 
 

@@ -57,6 +57,8 @@ class DefaultConfig:
     LOGIN_MAX_FAILURES_PER_ADDRESS = 30
     LOGIN_THROTTLE_WINDOW = 15 * 60
 
+    COMMENT_EDIT_MINUTES = 30  # how long the author of a comment may still correct it
+
     PROXY_FIX_HOPS = 0  # number of trusted reverse proxies in front of the portal
     # Host names the portal answers to (Flask refuses others with 400); None: any. Set it in production,
     # so a forged Host header never reaches the links written into mails.

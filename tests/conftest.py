@@ -13,7 +13,7 @@ from portal.accounts import passwords
 from portal.core.db import db
 from tests.support.client import PortalClient
 from tests.support.database import TEST_DATABASE_URL, drop_database, empty_database, fresh_database_url
-from tests.support.factories import PASSWORD, make_organisation, make_user
+from tests.support.factories import PASSWORD, make_organisation, make_project, make_public, make_theme, make_user
 from tests.support.smtp import start_smtp_server
 from tests.support.totp import TOTP_SECRET, portal_code
 
@@ -151,6 +151,9 @@ def make(app):
     class Factories:
         organisation = staticmethod(make_organisation)
         user = staticmethod(make_user)
+        project = staticmethod(make_project)
+        theme = staticmethod(make_theme)
+        public = staticmethod(make_public)
 
     return Factories
 

@@ -148,6 +148,11 @@ class ActivationForm(BaseForm):
     active = BooleanField()
 
 
+class NotificationsForm(BaseForm):
+    notify_comments = BooleanField(
+        "M'envoyer un e-mail pour chaque nouveau commentaire sur les projets dont je fais partie")
+
+
 class AnonymiseForm(BaseForm):
     confirm = BooleanField(
         "Je confirme que cette personne a quitté le réseau et que l'anonymisation est définitive",

@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from blinker import Namespace
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import String, cast, func, or_, update
@@ -21,6 +22,12 @@ from portal.core.db import db, utcnow
 from portal.core.formatting import format_moment
 
 logger = logging.getLogger(__name__)
+
+
+# Other modules react to accounts events without accounts knowing them (imports point one way):
+# ``invitation_accepted.send(invitation, user=user)`` runs inside the accepting request's transaction.
+signals = Namespace()
+invitation_accepted = signals.signal("invitation-accepted")
 
 
 class AccountError(Exception):
@@ -166,6 +173,12 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     set_password(user, new_password, "changed")
 
 
+def set_notifications(user: User, notify_comments: bool) -> None:
+    """The person chooses whether new comments on their projects are mailed to them."""
+    user.notify_comments = notify_comments
+    audit.record("account.notifications", actor=user, target=user.email, notify_comments=notify_comments)
+
+
 # --- invitations -----------------------------------------------------------------------------------
 
 def make_invitation_token(invitation: Invitation) -> str:
@@ -226,6 +239,7 @@ def accept_invitation(invitation: Invitation, full_name: str, password: str) -> 
     invitation.accepted_at = utcnow()
     db.session.flush()
     audit.record("invitation.accepted", actor=user, target=user.email)
+    invitation_accepted.send(invitation, user=user)
     complete_login(user, method="invitation")
     return user
 

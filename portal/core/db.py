@@ -105,3 +105,22 @@ def insert_if_missing(model, **values) -> None:
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     db.session.execute(insert(model).values(**values).on_conflict_do_nothing())
+
+
+# --- schema objects the models do not describe ----------------------------------------------------
+# Some objects are created by migrations with dialect-specific SQL (SQLite FTS5 tables and their shadow
+# tables, PostgreSQL expression indexes). The models cannot describe them, so autogenerate and the
+# models-versus-migrations test must not see them as strays. Modules register their names here.
+UNMANAGED_TABLE_PREFIXES: set[str] = set()
+UNMANAGED_INDEXES: set[str] = set()
+
+
+def include_schema_name(name: str | None, type_: str, parent_names) -> bool:
+    """Alembic ``include_name`` hook: skip what migrations create outside the models."""
+    if not name:
+        return True
+    if type_ == "table":
+        return not name.startswith(tuple(UNMANAGED_TABLE_PREFIXES))
+    if type_ == "index":
+        return name not in UNMANAGED_INDEXES
+    return True

@@ -9,13 +9,14 @@ from flask_login import current_user
 from werkzeug.security import safe_join
 
 from portal.core import formatting
+from portal.core.markdown import render_markdown
 
 
 def _navigation():
     """(endpoint, label) of the main menu for the current user; modules add their entries here."""
     if not current_user.is_authenticated:
         return []
-    items = [("dashboard.index", "Tableau de bord")]
+    items = [("dashboard.index", "Tableau de bord"), ("projects.index", "Projets"), ("projects.panorama", "Panorama")]
     if current_user.can_invite():
         items.append(("admin.users", "Comptes"))
         items.append(("admin.organisations", "Organisations"))
@@ -25,7 +26,17 @@ def _navigation():
 
 
 def _is_current(endpoint: str) -> bool:
-    return request.endpoint == endpoint or (request.endpoint or "").split(".")[0] == endpoint.split(".")[0]
+    """The menu entry of this page; on a page not in the menu, the first entry of the same blueprint
+    (a project page highlights "Projets", not also "Panorama")."""
+    current = request.endpoint or ""
+    if current == endpoint:
+        return True
+    menu = [item for item, _ in _navigation()]
+    if current in menu:
+        return False
+    blueprint = current.split(".")[0]
+    same_blueprint = [item for item in menu if item.split(".")[0] == blueprint]
+    return bool(same_blueprint) and same_blueprint[0] == endpoint
 
 
 @functools.lru_cache(maxsize=256)
@@ -50,6 +61,7 @@ def register(app: Flask) -> None:
         moment=formatting.format_moment,
         day=formatting.format_day,
         money=formatting.format_cents,
+        markdown=render_markdown,
     )
     app.jinja_env.globals.update(navigation=_navigation, is_current=_is_current)
     app.jinja_env.trim_blocks = True

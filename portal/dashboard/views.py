@@ -6,6 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from portal.core.db import db
 from portal.core.schema import migration_state
+from portal.dashboard.sections import sections_for
 
 bp = Blueprint("dashboard", __name__)
 
@@ -20,7 +21,7 @@ def home():
 @bp.route("/tableau-de-bord")
 @login_required
 def index():
-    return render_template("dashboard/index.html")
+    return render_template("dashboard/index.html", sections=sections_for(current_user))
 
 
 @bp.route("/accessibilite")

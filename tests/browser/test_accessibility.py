@@ -15,8 +15,11 @@ from playwright.sync_api import expect
 from portal.accounts import email_change, services
 from portal.accounts.models import Organisation, Role, User
 from portal.core.db import db
+from portal.core.partial_dates import parse_partial_date
+from portal.projects.services.comments import post_comment
+from portal.projects.services.milestones import MilestoneData, add_milestone
 from tests.browser.helpers import assert_no_serious_violations, axe_violations, login_as, press_on, tab_to
-from tests.support.factories import PASSWORD, make_organisation, make_user
+from tests.support.factories import PASSWORD, make_organisation, make_project, make_user
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,9 @@ class People:
     member_with_code: object  # has a second factor
     admin: object
     organisation: object
+    project_id: int  # carried by the member's organisation, with a milestone and a comment
+    milestone_id: int
+    comment_id: int
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,16 @@ def anonymise_confirmation(page, live_server, people):
     page.goto(f"/admin/utilisateurs/{people.member.id}/anonymisation")  # only looked at, not confirmed
 
 
+def project_page(suffix: str = "") -> Callable:
+    """Opens a page of the people's project: ``suffix`` may use {milestone} and {comment}."""
+
+    def reach(page, live_server, people):
+        path = suffix.format(milestone=people.milestone_id, comment=people.comment_id)
+        page.goto(f"/projets/{people.project_id}{path}")
+
+    return reach
+
+
 SCREENS = [
     Screen("accounts.login", None, "/connexion"),
     Screen("accounts.login", None, login_with_errors, name="accounts.login-erreurs"),
@@ -127,6 +143,20 @@ SCREENS = [
     Screen("admin.anonymise", "admin", anonymise_confirmation),
     Screen("journal.index", "admin", "/admin/journal"),
     Screen("journal.index", "admin", "/admin/journal?action=login.succeeded", name="journal.index-filtre"),
+    Screen("projects.index", "member", "/projets"),
+    Screen("projects.index", "member", "/projets?q=atelier&territory=rural", name="projects.index-recherche"),
+    Screen("projects.panorama", "member", "/projets/panorama"),
+    Screen("projects.new", "member", "/projets/nouveau"),
+    Screen("projects.show", "member", project_page()),
+    Screen("projects.show", None, project_page(), name="projects.show-connexion"),
+    Screen("projects.edit", "member", project_page("/modifier")),
+    Screen("projects.history_page", "member", project_page("/historique")),
+    Screen("projects.members_page", "member", project_page("/membres")),
+    Screen("projects.invite_person", "admin", project_page("/membres/inviter")),
+    Screen("projects.new_milestone", "member", project_page("/jalons/nouveau")),
+    Screen("projects.edit_milestone", "member", project_page("/jalons/{milestone}/modifier")),
+    Screen("projects.edit_comment", "member", project_page("/commentaires/{comment}/modifier")),
+    Screen("projects.taxonomy_page", "admin", "/projets/listes"),
 ]
 
 # GET routes that show no page of their own.
@@ -141,8 +171,14 @@ NOT_PAGES = {
 def people(live_server) -> People:
     with live_server.database():
         organisation = make_organisation()
-        return People(member=make_user(organisation=organisation), member_with_code=make_user(second_factor=True),
-                      admin=make_user(role=Role.ADMIN), organisation=organisation)
+        member = make_user(organisation=organisation)
+        project = make_project(organisation, member, title="Atelier cuisine", territory_kind="rural")
+        milestone = add_milestone(member, project, MilestoneData(kind="lancement", title="Premier atelier",
+                                                                 when=parse_partial_date("2009")))
+        comment = post_comment(member, project, "Bienvenue aux partenaires !")
+        return People(member=member, member_with_code=make_user(second_factor=True),
+                      admin=make_user(role=Role.ADMIN), organisation=organisation, project_id=project.id,
+                      milestone_id=milestone.id, comment_id=comment.id)
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +212,8 @@ def test_page_is_accessible(screen, page, live_server, people, signed_in):
     footer = page.get_by_role("contentinfo")
     expect(footer.get_by_role("link", name="Accessibilité : non conforme")).to_have_attribute("href", "/accessibilite")
     page.set_viewport_size({"width": 320, "height": 640})
+    # The page reacts to the resize (scrolling tables get a tab stop) at the next frames: wait for them.
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 320, f"{page.url} is {width} px wide in a 320 px window"
     assert_no_serious_violations(page, rules=["scrollable-region-focusable"])

@@ -17,6 +17,7 @@ def password_hash() -> str:
     """PASSWORD hashed once (argon2 is slow on purpose), lazily: after the tests chose the hasher's cost."""
     return hash_password(PASSWORD)
 
+
 _counter = itertools.count(1)
 
 
@@ -53,3 +54,35 @@ def give_second_factor(user: User, secret: str = TOTP_SECRET) -> None:
     second_factor.store_secret(user, secret)
     user.totp_enabled_at = utcnow()
     db.session.flush()
+
+
+# --- projects ------------------------------------------------------------------------------------------
+
+def make_theme(name: str | None = None):
+    from portal.projects.models import Theme
+
+    theme = Theme(name=name or f"Thème {next(_counter)}")
+    db.session.add(theme)
+    db.session.flush()
+    return theme
+
+
+def make_public(name: str | None = None):
+    from portal.projects.models import Public
+
+    public = Public(name=name or f"Public {next(_counter)}")
+    db.session.add(public)
+    db.session.flush()
+    return public
+
+
+def make_project(carrier: Organisation | None = None, author: User | None = None, *, partners=(), **fields):
+    """A project created through the service (so it has its revision 1). ``partners``: (organisation, role)."""
+    from portal.projects.services.pages import PartnerChoice, ProjectData, create_project
+
+    carrier = carrier or (author.organisation if author else make_organisation())
+    author = author or make_user(organisation=carrier)
+    data = ProjectData(title=fields.pop("title", f"Projet {next(_counter)}"), carrier_id=carrier.id,
+                       summary=fields.pop("summary", "Un résumé."),
+                       partners=[PartnerChoice(org.id, role) for org, role in partners], **fields)
+    return create_project(author, data)

@@ -5,7 +5,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.accounts import email_change, second_factor, services, sessions
-from portal.accounts.forms import ChangeEmailForm, ChangePasswordForm, ReauthenticateForm, ReauthenticateWithCodeForm
+from portal.accounts.forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    NotificationsForm,
+    ReauthenticateForm,
+    ReauthenticateWithCodeForm,
+)
 from portal.accounts.sessions import recent_authentication_required
 from portal.accounts.views.blueprint import bp
 from portal.accounts.views.login import link_invalid
@@ -19,7 +25,20 @@ from portal.core.urls import safe_next_url
 @login_required
 def account():
     return render_template("accounts/account.html", session_started_at=sessions.started_at(),
-                           recovery_codes_left=second_factor.remaining_recovery_codes(current_user))
+                           recovery_codes_left=second_factor.remaining_recovery_codes(current_user),
+                           notifications_form=NotificationsForm(notify_comments=current_user.notify_comments))
+
+
+@bp.route("/compte/notifications", methods=["POST"])
+@login_required
+def notifications():
+    form = NotificationsForm()
+    if form.validate_on_submit():
+        services.set_notifications(current_actor(), form.notify_comments.data)
+        db.session.commit()
+        flash("Vos préférences de notification sont enregistrées." if form.notify_comments.data else
+              "Vous ne recevrez plus les nouveaux commentaires par e-mail.", "success")
+    return redirect(url_for("accounts.account"))
 
 
 @bp.route("/compte/confirmer-identite", methods=["GET", "POST"])

@@ -1,0 +1,62 @@
+"""What every projects view does the same way: load what the request names (404 when the person may not see
+the project, so a restricted project does not leak; 403 for an action they may not take on it), and run a
+service with its refusal put back on the form."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from portal.core.db import db
+from portal.projects.models import Project, ProjectMember
+from portal.projects.services.common import ProjectError
+
+
+def visible_project(project_id: int, *options) -> Project:
+    """The project, with its partners (``can_view`` needs them), or 404."""
+    project = db.session.execute(
+        db.select(Project).where(Project.id == project_id).options(selectinload(Project.partners), *options)
+    ).scalar_one_or_none()
+    if project is None or not project.can_view(current_user):
+        abort(404)
+    return project
+
+
+def allowed(permission: bool) -> None:
+    if not permission:
+        abort(403)
+
+
+def page_options() -> tuple:
+    """Everything the project page shows, each collection in one query."""
+    return (selectinload(Project.themes), selectinload(Project.publics), selectinload(Project.communes),
+            selectinload(Project.members).joinedload(ProjectMember.user))
+
+
+def child_or_404(model, child_id: int, project: Project):
+    """A milestone, comment or member of this project (another project's id answers 404)."""
+    child = db.session.get(model, child_id)
+    if child is None or child.project_id != project.id:
+        abort(404)
+    return child
+
+
+@dataclass
+class Attempt:
+    ok: bool
+    result: object = None
+
+
+def attempt(form, action: Callable) -> Attempt:
+    """Run a service: commit once when it succeeds; when it refuses, roll back whatever it flushed and put its
+    French message next to the field it names (never a 500)."""
+    try:
+        result = action()
+    except ProjectError as error:
+        db.session.rollback()
+        form.add_error(error.field, error.message)
+        return Attempt(False)
+    db.session.commit()
+    return Attempt(True, result)
