@@ -1,0 +1,38 @@
+"""PDF: the one place that turns a Jinja template into archival PDF bytes.
+
+Used by meetings (comptes rendus) and by anything else that needs a PDF; it imports no domain module.
+
+    from portal.pdf import ReportDocument, Testimony, render_report_pdf
+    rendered = render_report_pdf(ReportDocument(...), image_resolver=load_stored_image)
+    rendered.data, rendered.page_count, rendered.sha256
+
+WeasyPrint runs in a child process (``worker``) with a restricted URL fetcher (``fetcher``); this
+package's top level never imports WeasyPrint.
+"""
+
+from portal.pdf.document import (
+    PdfAttachment,
+    PdfMetadata,
+    PdfRenderError,
+    RenderedPdf,
+    ReportDocument,
+    StoredImage,
+    Testimony,
+)
+from portal.pdf.services import html_to_pdf, render_report_pdf, report_html
+from portal.pdf.worker import RenderLimits, start_render_server
+
+__all__ = [
+    "PdfAttachment",
+    "PdfMetadata",
+    "PdfRenderError",
+    "RenderLimits",
+    "RenderedPdf",
+    "ReportDocument",
+    "StoredImage",
+    "Testimony",
+    "html_to_pdf",
+    "render_report_pdf",
+    "report_html",
+    "start_render_server",
+]
