@@ -33,7 +33,7 @@ ImageResolver = Callable[[str], StoredImage | None]
 FALLBACK_BASE_URL = "https://passerelle.invalid/"
 STORED_REFERENCE = re.compile(STORED_FILES_PATH + r"([A-Za-z0-9_-]{1,64})")
 MAX_STORED_IMAGES = 200
-TOO_LONG_MESSAGE = ("Le document est trop long pour être mis en page ({size} Mo ; au plus {limit} Mo). "
+TOO_LONG_MESSAGE = ("Le document est trop long pour être mis en page ({size} ; au plus {limit}). "
                     "Découpez-le en plusieurs comptes rendus.")
 
 
@@ -117,11 +117,14 @@ def collect_stored_images(html: str, resolver: ImageResolver | None,
 def _check_size(html: str, attachments: tuple[PdfAttachment, ...], limit: int) -> None:
     size = len(html.encode("utf-8")) + sum(len(attachment.data) for attachment in attachments)
     if size > limit:
-        raise PdfRenderError(TOO_LONG_MESSAGE.format(size=_megabytes(size), limit=_megabytes(limit)), field="body")
+        raise PdfRenderError(TOO_LONG_MESSAGE.format(size=_readable_size(size), limit=_readable_size(limit)),
+                             field="body")
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
+def _readable_size(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} ko"
+    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
 
 
 def _default_base_url() -> str:

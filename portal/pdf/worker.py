@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 PRELOAD = ["portal.pdf.preload"]
 
-TIMEOUT_MESSAGE = ("La mise en page du PDF a pris plus de {seconds:g} secondes et a été arrêtée. "
+TIMEOUT_MESSAGE = ("La mise en page du PDF a dépassé la durée permise ({seconds:g} s) et a été arrêtée. "
                    "Le document est sans doute trop long : découpez-le, ou réessayez plus tard.")
 MEMORY_MESSAGE = ("La mise en page du PDF demandait trop de mémoire et a été arrêtée. "
                   "Allégez le document (images très lourdes, tableaux immenses) ou découpez-le.")
