@@ -4,6 +4,7 @@ Importing WeasyPrint and rendering one small page here means every render proces
 server starts with the libraries loaded, the fonts registered and the French hyphenation read.
 """
 
+import gc
 import logging
 from multiprocessing import spawn
 
@@ -25,3 +26,8 @@ try:
     renderer.warm_up()
 except Exception:  # a failed warm-up only makes the first renders slower; never stop the server
     logging.getLogger(__name__).exception("PDF render server warm-up failed")
+
+# What the server holds is shared with every render process until written to: keep the garbage
+# collector from touching (and so copying) it in each of them.
+gc.collect()
+gc.freeze()

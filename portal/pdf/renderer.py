@@ -8,11 +8,13 @@ import contextlib
 import hashlib
 import logging
 import os
+import re
 from pathlib import Path
 
 import pydyf
 from weasyprint import HTML, Attachment
 from weasyprint.logger import LOGGER as WEASYPRINT_LOGGER
+from weasyprint.pdf import fonts as weasyprint_fonts
 from weasyprint.text.fonts import FontConfiguration
 
 from portal.pdf.document import PdfAttachment, PdfMetadata, PdfRenderError, RenderedPdf, RenderJob
@@ -27,7 +29,7 @@ MAX_WARNINGS = 50
 
 def render_job(job: RenderJob) -> RenderedPdf:
     """Lay out ``job.html`` with the restricted fetcher and write a PDF/A-3a with metadata and attachments."""
-    use_portal_fonts_only()
+    prepare_process()
     fetcher = RestrictedFetcher(base_url=job.base_url, static_root=job.static_root, stored_images=job.stored_images)
     with _collected_warnings() as warnings:
         html = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher)
@@ -40,10 +42,36 @@ def render_job(job: RenderJob) -> RenderedPdf:
                        skipped_resources=tuple(fetcher.skipped), warnings=tuple(warnings))
 
 
-def use_portal_fonts_only() -> None:
-    """Point fontconfig at ``fonts.conf`` (static/fonts/ only). Read each time WeasyPrint builds a
-    FontConfiguration, so it holds even if WeasyPrint was imported earlier in this process."""
+def prepare_process() -> None:
+    """Set up this (render) process; idempotent.
+
+    Fontconfig reads ``fonts.conf`` (static/fonts/ only) each time WeasyPrint builds a
+    FontConfiguration, so this holds even if WeasyPrint was imported earlier in the process.
+    """
     os.environ["FONTCONFIG_FILE"] = str(FONTS_CONF)
+    if not isinstance(weasyprint_fonts.ffi, _UnsizedArrays):
+        weasyprint_fonts.ffi = _UnsizedArrays(weasyprint_fonts.ffi)
+
+
+class _UnsizedArrays:
+    """Stands in for cffi in WeasyPrint's font subsetter, which asks for ``hb_codepoint_t[1418]``:
+    cffi parses a new C type for each glyph count (about 10 ms each), a cost a long-lived process
+    pays once per count but every fresh render process pays again. ``hb_codepoint_t[]`` with the
+    same items builds the same array from a type parsed once, in the fork server."""
+
+    _SIZED = re.compile(r"^([\w ]+)\[(\d+)\]$")
+
+    def __init__(self, ffi):
+        self._ffi = ffi
+
+    def new(self, cdecl, init=None):
+        sized = self._SIZED.match(cdecl) if init is not None else None
+        if sized and int(sized[2]) == len(init):
+            cdecl = f"{sized[1]}[]"
+        return self._ffi.new(cdecl, init)
+
+    def __getattr__(self, name):
+        return getattr(self._ffi, name)
 
 
 def _check_page_count(pages: int, max_pages: int | None) -> None:
@@ -103,14 +131,27 @@ def _collected_warnings():
         WEASYPRINT_LOGGER.propagate = propagate
 
 
-WARM_UP_HTML = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
-<link rel="stylesheet" href="static/css/print.css"></head>
-<body><h1>Préparation</h1><p>Œuvre « commune » d’été : <strong>gras</strong> <em>italique</em>
-<strong><em>les deux</em></strong>.</p><table><thead><tr><th>a</th></tr></thead><tbody><tr><td>b</td></tr></tbody>
-</table></body></html>"""
+# Every kind of box the report template makes, and a paragraph long enough to be hyphenated.
+WARM_UP_HTML = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Préparation</title>
+<link rel="stylesheet" href="static/css/print.css"></head><body>
+<div class="report-banner"><img class="report-banner__logo" src="static/img/logo.svg" alt="Logo">
+<p class="report-banner__network">Réseau</p></div>
+<article class="report"><header class="report-header"><p class="report-rencontre">2<sup>e</sup> rencontre</p>
+<h1 class="report-title"><span class="report-kind">Compte rendu</span> <span class="report-heading">Atelier</span></h1>
+<dl class="report-people"><div><dt>Co-animation&nbsp;:</dt> <dd>Une personne et une autre</dd></div></dl>
+<p class="report-edition">Version 1</p></header>
+<div class="report-body"><h2>Présentation</h2><h3>Projet</h3><h4>Suite</h4><h5>Détail</h5>
+<p>Œuvre « commune » d’été : <strong>gras</strong> <em>italique</em> <strong><em>les deux</em></strong>
+<a href="https://passerelle.invalid/">lien</a> <code>code</code>. Les institutionnels, professionnels et
+bénévoles coordonnent l’accompagnement intergénérationnel des habitants ; anticonstitutionnellement.</p>
+<ul><li>Un</li><li>Deux</li></ul><ol><li>Un</li></ol><blockquote><p>Citation</p></blockquote><hr><pre>bloc</pre>
+<table><thead><tr><th>Structure</th><th>Action</th></tr></thead><tbody><tr><td>CS</td><td>Atelier</td></tr>
+</tbody></table></div></article></body></html>"""
 
 
 def warm_up() -> None:
-    """Render a small page once so fonts, hyphenation and style sheets are loaded before forking."""
-    job = RenderJob(html=WARM_UP_HTML, metadata=PdfMetadata(title="Préparation"), base_url="https://passerelle.invalid/")
+    """Render a representative page so libraries, fonts, hyphenation and style sheets are loaded
+    before the fork server starts forking render processes."""
+    job = RenderJob(html=WARM_UP_HTML, metadata=PdfMetadata(title="Préparation"), base_url="https://passerelle.invalid/",
+                    attachments=(PdfAttachment("source.md", b"# Source"),))
     render_job(job)

@@ -54,7 +54,7 @@ def run_isolated(function: Callable[[Any], Any], argument: Any, limits: RenderLi
     process = context.Process(target=_child_main, args=(function, argument, limits.max_memory_bytes, sender),
                               name="passerelle-pdf", daemon=True)
     try:
-        process.start()
+        _start(process)
         sender.close()  # the child holds the only writing end: its death reads as end of file
         return _receive(receiver, limits.timeout)
     finally:
@@ -73,6 +73,14 @@ def _context():
     # Only our own module: the default would import the web process's __main__ (gunicorn, pytest...).
     context.set_forkserver_preload(PRELOAD)
     return context
+
+
+def _start(process) -> None:
+    try:
+        process.start()
+    except OSError:  # no process could be made, or it died while reading its job
+        logger.exception("PDF render process could not start")
+        raise PdfRenderError(CRASH_MESSAGE) from None
 
 
 def _receive(receiver, timeout: float) -> Any:
