@@ -14,6 +14,7 @@ gunicorn sync workers, ``flask run`` and pytest; it ends when its parent does.
 """
 
 import logging
+import math
 import multiprocessing
 import resource
 import traceback
@@ -27,6 +28,7 @@ from portal.pdf.document import PdfRenderError
 logger = logging.getLogger(__name__)
 
 PRELOAD = ["portal.pdf.preload"]
+CPU_GRACE_SECONDS = 5
 
 TIMEOUT_MESSAGE = ("La mise en page du PDF a dépassé la durée permise ({seconds:g} s) et a été arrêtée. "
                    "Le document est sans doute trop long : découpez-le, ou réessayez plus tard.")
@@ -51,7 +53,7 @@ def run_isolated(function: Callable[[Any], Any], argument: Any, limits: RenderLi
     """
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child_main, args=(function, argument, limits.max_memory_bytes, sender),
+    process = context.Process(target=_child_main, args=(function, argument, limits, sender),
                               name="passerelle-pdf", daemon=True)
     try:
         _start(process)
@@ -109,11 +111,19 @@ def _reap(process) -> None:
     process.close()
 
 
-def _child_main(function, argument, max_memory_bytes: int | None, sender) -> None:
+def _limit_self(limits: RenderLimits) -> None:
+    """The kernel's own limits on this process: memory, and CPU time a little past the timeout, so a
+    render whose web worker was killed meanwhile (by gunicorn's timeout, say) still ends by itself."""
+    if limits.max_memory_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory_bytes, limits.max_memory_bytes))
+    cpu_seconds = math.ceil(limits.timeout) + CPU_GRACE_SECONDS
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + CPU_GRACE_SECONDS))
+
+
+def _child_main(function, argument, limits: RenderLimits, sender) -> None:
     """Runs in the child: the answer is one message, ("ok", result), ("refused", message, field) or
     ("failed", traceback)."""
-    if max_memory_bytes:
-        resource.setrlimit(resource.RLIMIT_AS, (max_memory_bytes, max_memory_bytes))
+    _limit_self(limits)
     try:
         answer = ("ok", function(argument))
     except PdfRenderError as error:

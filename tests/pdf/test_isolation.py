@@ -3,6 +3,7 @@ there, the web process gets a French PdfRenderError and no child is left behind.
 
 import multiprocessing
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -43,6 +44,10 @@ def _fail(_argument):
     return 1 / 0
 
 
+def _own_limits(_argument):
+    return resource.getrlimit(resource.RLIMIT_CPU), resource.getrlimit(resource.RLIMIT_AS)
+
+
 def _assert_gone(pid: int) -> None:
     assert not Path(f"/proc/{pid}").exists()
     assert multiprocessing.active_children() == []
@@ -62,6 +67,13 @@ def test_a_render_past_its_time_is_killed_with_a_french_message(tmp_path):
         run_isolated(_write_pid_then_sleep, str(pid_file), RenderLimits(timeout=1))
     assert time.monotonic() - started < 30
     _assert_gone(int(pid_file.read_text()))
+
+
+def test_the_child_limits_its_own_cpu_time_should_its_parent_die_first():
+    cpu, memory = run_isolated(_own_limits, None, RenderLimits(timeout=30, max_memory_bytes=900 * 1024 * 1024))
+    assert cpu == (35, 40)
+    assert memory == (900 * 1024 * 1024, 900 * 1024 * 1024)
+    assert resource.getrlimit(resource.RLIMIT_CPU)[0] == resource.RLIM_INFINITY  # this process untouched
 
 
 def test_a_crashing_render_is_reported_not_propagated():
