@@ -6,6 +6,7 @@ process, where the database is), and has the PDF made in an isolated child proce
 (``portal.pdf.worker``). WeasyPrint is never imported here: the web worker stays small.
 """
 
+import dataclasses
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -88,10 +89,10 @@ def _render_in_child(job: RenderJob) -> RenderedPdf:
 
 
 def limits_from_config(config) -> RenderLimits:
-    defaults = RenderLimits()
-    megabytes = config.get("PDF_RENDER_MAX_MEMORY_MB")
-    return RenderLimits(timeout=float(config.get("PDF_RENDER_TIMEOUT", defaults.timeout)),
-                        max_memory_bytes=int(megabytes) * 1024 * 1024 if megabytes else defaults.max_memory_bytes)
+    """``PDF_RENDER_TIMEOUT`` in seconds, ``PDF_RENDER_MAX_MEMORY_MB`` in MiB (0: no ceiling)."""
+    megabytes = int(config.get("PDF_RENDER_MAX_MEMORY_MB", 2048))
+    return RenderLimits(timeout=float(config.get("PDF_RENDER_TIMEOUT", 120)),
+                        max_memory_bytes=megabytes * 1024 * 1024 if megabytes else None)
 
 
 def collect_stored_images(html: str, resolver: ImageResolver | None,
@@ -134,5 +135,4 @@ def _default_base_url() -> str:
 def _with_skipped(rendered: RenderedPdf, skipped: list[str]) -> RenderedPdf:
     if not skipped:
         return rendered
-    return RenderedPdf(data=rendered.data, page_count=rendered.page_count, sha256=rendered.sha256,
-                       skipped_resources=tuple(skipped) + rendered.skipped_resources, warnings=rendered.warnings)
+    return dataclasses.replace(rendered, skipped_resources=tuple(skipped) + rendered.skipped_resources)

@@ -40,7 +40,7 @@ FAILURE_MESSAGE = "Le PDF n'a pas pu être produit à cause d'une erreur interne
 
 @dataclass(frozen=True)
 class RenderLimits:
-    timeout: float = 120.0  # seconds, fork included
+    timeout: float = 120.0  # seconds, from the fork to the answer
     max_memory_bytes: int | None = 2048 * 1024 * 1024  # address space of the child; None: no ceiling
 
 

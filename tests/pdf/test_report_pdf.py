@@ -71,10 +71,21 @@ def test_xmp_identifies_pdf_a_3a(seed_reader):
     assert "Compte rendu — Atelier n°2 : Isolement" in xmp
 
 
+def _structure_types(node, found: set[str]) -> set[str]:
+    node = node.get_object()
+    found.add(node.get("/S"))
+    kids = node.get("/K", [])
+    for kid in kids if isinstance(kids, list) else [kids]:
+        if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
+            _structure_types(kid, found)
+    return found
+
+
 def test_pdf_is_tagged_for_accessibility(seed_reader):
     root = seed_reader.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"].value is True
-    assert "/StructTreeRoot" in root
+    types = _structure_types(root["/StructTreeRoot"], set())
+    assert {"/Document", "/H1", "/H2", "/H3", "/P", "/L", "/LI", "/Figure"} <= types
 
 
 def _fonts(reader) -> dict[str, dict]:
