@@ -7,7 +7,8 @@ once per web worker that has already imported WeasyPrint and rendered a warm-up 
 - a render past its time limit is killed (SIGKILL) and reported as a French ``PdfRenderError``;
 - a render's memory is capped (RLIMIT_AS) and, whatever it peaked at, returns to the system when the
   child exits: the web worker never grows by a render's peak;
-- a crash in WeasyPrint or its C libraries ends the child, not the web worker.
+- a crash in WeasyPrint or its C libraries ends the child, not the web worker;
+- whatever the child leaves in its scratch directory is removed after it, however it ended.
 
 The fork server is a fresh interpreter (not a fork of the web worker), so it works the same under
 gunicorn sync workers, ``flask run`` and pytest; it ends when its parent does.
@@ -16,7 +17,9 @@ gunicorn sync workers, ``flask run`` and pytest; it ends when its parent does.
 import logging
 import math
 import multiprocessing
+import os
 import resource
+import tempfile
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,16 +55,17 @@ def run_isolated(function: Callable[[Any], Any], argument: Any, limits: RenderLi
     The child is always gone when this returns or raises.
     """
     context = _context()
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child_main, args=(function, argument, limits, sender),
-                              name="passerelle-pdf", daemon=True)
-    try:
-        _start(process)
-        sender.close()  # the child holds the only writing end: its death reads as end of file
-        return _receive(receiver, limits.timeout)
-    finally:
-        receiver.close()
-        _reap(process)
+    with tempfile.TemporaryDirectory(prefix="passerelle-pdf-") as scratch:
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_child_main, args=(function, argument, limits, scratch, sender),
+                                  name="passerelle-pdf", daemon=True)
+        try:
+            _start(process)
+            sender.close()  # the child holds the only writing end: its death reads as end of file
+            return _receive(receiver, limits.timeout)
+        finally:
+            receiver.close()
+            _reap(process)
 
 
 def start_render_server() -> None:
@@ -120,10 +124,14 @@ def _limit_self(limits: RenderLimits) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + CPU_GRACE_SECONDS))
 
 
-def _child_main(function, argument, limits: RenderLimits, sender) -> None:
+def _child_main(function, argument, limits: RenderLimits, scratch: str, sender) -> None:
     """Runs in the child: the answer is one message, ("ok", result), ("refused", message, field) or
     ("failed", traceback)."""
     _limit_self(limits)
+    # Temporary files (WeasyPrint copies each font it uses) go to a directory the parent removes once
+    # this process is gone: a child ends without running finalisers, or is killed.
+    tempfile.tempdir = scratch
+    os.environ["TMPDIR"] = scratch
     try:
         answer = ("ok", function(argument))
     except PdfRenderError as error:

@@ -6,6 +6,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,8 +25,16 @@ def _own_pid(_argument):
 
 
 def _write_pid_then_sleep(path):
-    Path(path).write_text(str(os.getpid()))
+    scratch = tempfile.mkdtemp()
+    Path(scratch, "police.ttf").write_bytes(b"\0" * 1000)
+    Path(path).write_text(f"{os.getpid()} {scratch}")
     time.sleep(60)
+
+
+def _leave_a_temporary_file(_argument):
+    handle, name = tempfile.mkstemp()
+    os.write(handle, b"x")
+    return name
 
 
 def _exit_abruptly(_argument):
@@ -66,7 +75,15 @@ def test_a_render_past_its_time_is_killed_with_a_french_message(tmp_path):
     with pytest.raises(PdfRenderError, match=r"dépassé la durée permise \(1 s\)"):
         run_isolated(_write_pid_then_sleep, str(pid_file), RenderLimits(timeout=1))
     assert time.monotonic() - started < 30
-    _assert_gone(int(pid_file.read_text()))
+    pid, scratch = pid_file.read_text().split()
+    _assert_gone(int(pid))
+    assert not Path(scratch).exists()
+
+
+def test_what_a_render_leaves_in_its_temporary_directory_is_removed():
+    name = run_isolated(_leave_a_temporary_file, None, RenderLimits())
+    assert Path(name).parent.name.startswith("passerelle-pdf-")
+    assert not Path(name).parent.exists()
 
 
 def test_the_child_limits_its_own_cpu_time_should_its_parent_die_first():
