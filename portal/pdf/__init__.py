@@ -4,13 +4,17 @@ Used by meetings (comptes rendus) and by anything else that needs a PDF; it impo
 
     from portal.pdf import ReportDocument, Testimony, render_report_pdf
     rendered = render_report_pdf(ReportDocument(...), image_resolver=load_stored_image)
-    rendered.data, rendered.page_count, rendered.sha256
+    rendered.data, rendered.page_count, rendered.sha256, rendered.skipped_resources
+
+Images stored in the portal are linked as ``<portal root>/fichiers/<id>`` (``STORED_FILES_PATH``);
+``image_resolver(id)`` returns a ``StoredImage`` or None. Errors are ``PdfRenderError`` (French).
 
 WeasyPrint runs in a child process (``worker``) with a restricted URL fetcher (``fetcher``); this
 package's top level never imports WeasyPrint.
 """
 
 from portal.pdf.document import (
+    STORED_FILES_PATH,
     PdfAttachment,
     PdfMetadata,
     PdfRenderError,
@@ -19,10 +23,12 @@ from portal.pdf.document import (
     StoredImage,
     Testimony,
 )
-from portal.pdf.services import html_to_pdf, render_report_pdf, report_html
+from portal.pdf.services import ImageResolver, html_to_pdf, render_report_pdf, report_html
 from portal.pdf.worker import RenderLimits, start_render_server
 
 __all__ = [
+    "STORED_FILES_PATH",
+    "ImageResolver",
     "PdfAttachment",
     "PdfMetadata",
     "PdfRenderError",

@@ -16,6 +16,11 @@ STORED_FILES_PATH = "fichiers/"  # stored images are linked as <portal root>/fic
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"})
 
 
+def as_utc(moment: datetime) -> datetime:
+    """Aware in UTC; a naive moment is taken as UTC already (the portal stores UTC)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
 class PdfRenderError(Exception):
     """The PDF could not be made; ``message`` is French and can be shown to the person who asked."""
 
@@ -59,8 +64,7 @@ class PdfMetadata:
         """The creation moment as WeasyPrint reads it: a W3C date-time in UTC."""
         if self.created is None:
             return None
-        moment = self.created if self.created.tzinfo else self.created.replace(tzinfo=UTC)
-        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return as_utc(self.created).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)

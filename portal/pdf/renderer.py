@@ -9,6 +9,7 @@ import hashlib
 import logging
 import os
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pydyf
@@ -17,7 +18,7 @@ from weasyprint.logger import LOGGER as WEASYPRINT_LOGGER
 from weasyprint.pdf import fonts as weasyprint_fonts
 from weasyprint.text.fonts import FontConfiguration
 
-from portal.pdf.document import PdfAttachment, PdfMetadata, PdfRenderError, RenderedPdf, RenderJob
+from portal.pdf.document import PdfAttachment, PdfMetadata, PdfRenderError, RenderedPdf, RenderJob, as_utc
 from portal.pdf.fetcher import RestrictedFetcher
 
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
@@ -93,9 +94,10 @@ def _apply_metadata(target, metadata: PdfMetadata) -> None:
 
 
 def _weasyprint_attachment(attachment: PdfAttachment) -> Attachment:
+    # WeasyPrint writes the dates with a "Z": give them in UTC.
+    moment = as_utc(attachment.created or datetime.now(UTC))
     return Attachment(string=attachment.data, name=attachment.filename, description=attachment.description or None,
-                      relationship=attachment.relationship, created=attachment.created,
-                      modified=attachment.created)
+                      relationship=attachment.relationship, created=moment, modified=moment)
 
 
 def _one_association_per_file(_document, pdf) -> None:
