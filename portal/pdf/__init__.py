@@ -9,8 +9,9 @@ Used by meetings (comptes rendus) and by anything else that needs a PDF; it impo
 Images stored in the portal are linked as ``<portal root>/fichiers/<id>`` (``STORED_FILES_PATH``);
 ``image_resolver(id)`` returns a ``StoredImage`` or None. Errors are ``PdfRenderError`` (French).
 
-WeasyPrint runs in a child process (``worker``) with a restricted URL fetcher (``fetcher``); this
-package's top level never imports WeasyPrint.
+WeasyPrint runs in a child process (``worker``) with a restricted URL fetcher (``fetcher``). The
+render server imports this package too, so what needs Flask (``services``) loads on first use only:
+the web process never imports WeasyPrint, the render server never imports Flask.
 """
 
 from portal.pdf.document import (
@@ -23,8 +24,9 @@ from portal.pdf.document import (
     StoredImage,
     Testimony,
 )
-from portal.pdf.services import ImageResolver, html_to_pdf, render_report_pdf, report_html
 from portal.pdf.worker import RenderLimits, start_render_server
+
+_FROM_SERVICES = {"ImageResolver", "html_to_pdf", "render_report_pdf", "report_html"}
 
 __all__ = [
     "STORED_FILES_PATH",
@@ -42,3 +44,11 @@ __all__ = [
     "report_html",
     "start_render_server",
 ]
+
+
+def __getattr__(name: str):
+    if name in _FROM_SERVICES:
+        from portal.pdf import services
+
+        return getattr(services, name)
+    raise AttributeError(f"module 'portal.pdf' has no attribute {name!r}")

@@ -92,6 +92,12 @@ class RenderJob:
     attachments: tuple[PdfAttachment, ...] = ()
     max_pages: int | None = None
 
+    def run(self) -> "RenderedPdf":
+        """Make the PDF; called in the render process (the renderer, and WeasyPrint, load there only)."""
+        from portal.pdf.renderer import render_job
+
+        return render_job(self)
+
 
 @dataclass(frozen=True)
 class Testimony:

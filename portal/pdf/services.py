@@ -74,18 +74,11 @@ def html_to_pdf(html: str, *, metadata: PdfMetadata, attachments: Iterable[PdfAt
     static_root = current_app.static_folder if has_app_context() else str(STATIC_ROOT)
     job = RenderJob(html=html, metadata=metadata, base_url=base_url, static_root=static_root, stored_images=stored,
                     attachments=attachments, max_pages=max_pages or config.get("PDF_MAX_PAGES"))
-    rendered = run_isolated(_render_in_child, job, limits or limits_from_config(config))
+    rendered = run_isolated(RenderJob.run, job, limits or limits_from_config(config))
     rendered = _with_skipped(rendered, skipped)
     for skipped_url in rendered.skipped_resources:
         logger.info("PDF %r rendered without %s", metadata.title, skipped_url)
     return rendered
-
-
-def _render_in_child(job: RenderJob) -> RenderedPdf:
-    """Runs in the render process; importing the renderer there keeps WeasyPrint out of this one."""
-    from portal.pdf.renderer import render_job
-
-    return render_job(job)
 
 
 def limits_from_config(config) -> RenderLimits:

@@ -14,6 +14,7 @@ import pytest
 
 from portal.pdf import PdfMetadata, PdfRenderError, RenderLimits, html_to_pdf, render_report_pdf
 from portal.pdf.worker import run_isolated
+from tests.pdf.probes import loaded_libraries
 from tests.support.reports import make_report
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,6 +143,10 @@ def test_more_pages_than_allowed_are_refused(app, monkeypatch):
 def test_without_an_app_the_defaults_apply():
     rendered = html_to_pdf("<p>Sans application.</p>", metadata=PdfMetadata(title="Essai"))
     assert rendered.page_count == 1
+
+
+def test_the_render_server_loads_weasyprint_but_not_the_web_application():
+    assert run_isolated(loaded_libraries, None, RenderLimits()) == ["weasyprint"]
 
 
 @pytest.mark.slow
