@@ -2,7 +2,8 @@
 
 Each render runs in a child forked from multiprocessing's *fork server*, a small process started
 once per web worker that has already imported WeasyPrint and rendered a warm-up page
-(``portal.pdf.preload``). A fork from it costs milliseconds, so isolation is almost free, and:
+(``portal.pdf.preload``). A fork from it takes milliseconds; with the pages a fresh process copies
+as it first writes them, isolation adds about a tenth to a render (tests/perf/pdf_bench.py). And:
 
 - a render past its time limit is killed (SIGKILL) and reported as a French ``PdfRenderError``;
 - a render's memory is capped (RLIMIT_AS) and, whatever it peaked at, returns to the system when the
