@@ -8,12 +8,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from portal.pdf import PdfMetadata, PdfRenderError, RenderLimits, html_to_pdf, render_report_pdf
 from portal.pdf.worker import run_isolated
+from tests.pdf.conftest import read_pdf
 from tests.pdf.probes import loaded_libraries
 from tests.support.reports import make_report
 
@@ -158,3 +160,17 @@ def test_the_web_process_never_loads_weasyprint():
               "print(pdf.page_count, 'weasyprint' in sys.modules)\n")
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.stdout.split() == ["1", "False"], result.stderr
+
+
+def test_renders_from_several_threads_at_once_each_get_their_own_pdf(app):
+    """Threaded web servers may publish two reports at the same moment."""
+    headings = [f"Atelier n°{number} : Essai" for number in range(1, 4)]
+
+    def render(heading):
+        with app.app_context():
+            return render_report_pdf(make_report(heading=heading))
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        rendered = list(pool.map(render, headings))
+    for heading, pdf in zip(headings, rendered, strict=True):
+        assert read_pdf(pdf.data).metadata.title == f"Compte rendu — {heading}"
