@@ -70,6 +70,13 @@ class DefaultConfig:
     # Folder of pg_dump and pg_restore for `portal backup` / `restore` (None: found on the PATH).
     PG_BINDIR: str | None = None
 
+    # PDF rendering (portal.pdf): each render runs in its own process, killed past these limits.
+    PDF_RENDER_TIMEOUT = 120  # seconds; keep it below the web server's own worker timeout
+    PDF_RENDER_MAX_MEMORY_MB = 2048  # address space of one render process (0: no ceiling)
+    PDF_MAX_INPUT_BYTES = 8 * 1024 * 1024  # HTML plus attachments handed to one render
+    PDF_MAX_IMAGE_BYTES = 10 * 1024 * 1024  # one stored image placed in a PDF
+    PDF_MAX_PAGES = 400
+
 
 class ProductionConfig(DefaultConfig):
     ENV = "production"

@@ -7,7 +7,9 @@ editing this file, by the environment variables named, or by command-line option
   servers behind one nginx, ``0.0.0.0:8000`` and a firewall letting only the proxy in.
 - ``GUNICORN_WORKERS`` (or gunicorn's usual ``WEB_CONCURRENCY``): worker processes. By default two per
   CPU plus one, at most nine: each worker serves one request at a time and publishing a PDF occupies one
-  for seconds and about 150 MB of memory, so count memory before raising it.
+  for seconds. The PDF is laid out in a separate process (portal.pdf.worker): a worker that has
+  published keeps a 60 MB render server beside it, and each render takes 100 to 400 MB while it runs,
+  so count memory before raising it.
 - ``GUNICORN_TIMEOUT`` (default 180 s): a request running longer is killed. Publishing a long compte
   rendu renders a PDF inside the request; nginx's ``proxy_read_timeout`` must be a little longer.
 - ``FORWARDED_ALLOW_IPS`` (default ``127.0.0.1,::1``): the proxy addresses gunicorn believes about
