@@ -9,7 +9,11 @@ Meaning of the amounts, per funder and fiscal year:
 - requested = Σ demande, refused = Σ refus
 - granted   = Σ accord + Σ avenant (an avenant is a signed change of the granted amount)
 - paid      = Σ versement, still to pay = granted − paid
-- an annulled entry counts for nothing; the annulation itself carries no amount of its own.
+- an annulled entry counts for nothing. An annulation carries the funder, fiscal year and amount of
+  the entry it annuls (so the log reads on its own), and counts for nothing itself.
+
+Every rule about a new entry looks only at the entries of the same fiscal year with the same funder
+or with none (budgets, and annulations of budgets): the services load just those rows.
 
 Per fiscal year: budget = Σ budget (one active budget per year: a new one needs the old one annulled),
 reste à financer = budget − Σ granted over every funder.

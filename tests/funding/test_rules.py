@@ -30,11 +30,12 @@ class Ledger:
         self.entries: list[EntryFacts] = []
 
     def facts(self, kind, amount=0, funder=CAF, year=2024, payment=None, annuls=None) -> EntryFacts:
-        funder = None if kind in (K.BUDGET, K.ANNULATION) else funder
+        funder = None if kind is K.BUDGET else funder
         if kind is K.VERSEMENT and payment is None:
             payment = PaymentKind.ACOMPTE
-        if kind is K.ANNULATION:
-            amount = next(e.amount_cents for e in self.entries if e.key == annuls)
+        if kind is K.ANNULATION:  # an annulation carries the funder, year and amount of what it annuls
+            target = next(e for e in self.entries if e.key == annuls)
+            amount, funder, year = target.amount_cents, target.funder_id, target.fiscal_year
         return EntryFacts(len(self.entries) + 1, kind, year, amount, funder, payment, annuls)
 
     def add(self, kind, amount=0, **options) -> EntryFacts:
@@ -194,7 +195,9 @@ def test_accepted_entries_never_pay_more_than_granted(steps):
         entry = EntryFacts(key, kind, year, amount, None if kind in (K.BUDGET, K.ANNULATION) else funder,
                            payment if kind is K.VERSEMENT else None, target if kind is K.ANNULATION else None)
         if kind is K.ANNULATION and target in state.by_key:
-            entry = EntryFacts(key, kind, year, state.by_key[target].amount_cents, annuls_key=target)
+            annulled = state.by_key[target]
+            entry = EntryFacts(key, kind, annulled.fiscal_year, annulled.amount_cents, annulled.funder_id,
+                               annuls_key=target)
         try:
             state.append(entry, TODAY)
         except LedgerRuleError:
