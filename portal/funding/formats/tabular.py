@@ -102,6 +102,13 @@ def simplify(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", "".join(c for c in decomposed if not unicodedata.combining(c)).lower())
 
 
+def simplify_words(text: str) -> str:
+    """Lower case, no accents, words kept apart by single spaces (for matching words in names)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
+
+
 def _header_index(columns: Sequence[Column]) -> dict[str, str]:
     index = {}
     for column in columns:
@@ -114,15 +121,21 @@ def _split_header(line: str, delimiter: str) -> list[str]:
     return next(csv.reader([line], delimiter=delimiter), [])
 
 
+def _header_score(header_line: str, columns: Sequence[Column], delimiter: str) -> tuple[int, int]:
+    """(known columns named, cells) of the header split by ``delimiter``."""
+    index = _header_index(columns)
+    cells = _split_header(header_line, delimiter)
+    return len({index[simplify(cell)] for cell in cells if simplify(cell) in index}), len(cells)
+
+
 def sniff_delimiter(header_line: str, columns: Sequence[Column]) -> str:
     """The delimiter under which the header names the most known columns (then: gives the most cells)."""
-    index = _header_index(columns)
+    return max(DELIMITERS, key=lambda delimiter: _header_score(header_line, columns, delimiter))
 
-    def score(delimiter: str) -> tuple[int, int]:
-        cells = _split_header(header_line, delimiter)
-        return sum(simplify(cell) in index for cell in cells), len(cells)
 
-    return max(DELIMITERS, key=score)
+def recognised_columns(header_line: str, columns: Sequence[Column]) -> int:
+    """How many of ``columns`` the header names, whatever its delimiter (to tell formats apart)."""
+    return max(_header_score(header_line, columns, delimiter)[0] for delimiter in DELIMITERS)
 
 
 def read_table(data: bytes, columns: Sequence[Column]) -> Table:
