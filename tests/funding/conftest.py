@@ -1,8 +1,12 @@
 """A small network around one project, with a person for each place in the permission table."""
 
+import shutil
+import subprocess
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event
@@ -16,6 +20,7 @@ from portal.projects.services import pages
 from tests.support.factories import make_organisation, make_user
 
 TODAY = date(2024, 6, 1)
+SCDL_DATA = Path(__file__).parent / "data" / "scdl"
 
 # Real, valid SIRETs (from the official SCDL example and the README of the standard).
 SIRETS = {"carrier": "52499120500013", "caf": "22490001900015", "departement": "21060004500392",
@@ -95,3 +100,12 @@ def counted_statements():
         yield statements
     finally:
         event.remove(target, "before_cursor_execute", remember)
+
+
+def frictionless(tmp_path: Path, name: str, content: bytes) -> subprocess.CompletedProcess:
+    """``frictionless validate --schema schema.json FILE`` against the SCDL schema (run inside tmp_path:
+    the tool refuses paths outside its working directory)."""
+    shutil.copy(SCDL_DATA / "schema.json", tmp_path / "schema.json")
+    (tmp_path / name).write_bytes(content)
+    command = [str(Path(sys.executable).with_name("frictionless")), "validate", "--schema", "schema.json", name]
+    return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)

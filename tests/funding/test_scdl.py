@@ -1,20 +1,17 @@
 """The SCDL « Subventions » format: files as found in the wild are read, each unreadable row is
 reported with its number and reason, and what the portal writes passes ``frictionless validate``."""
 
-import shutil
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from portal.funding.formats import scdl
 from portal.funding.formats.tabular import FileFormatError, decode
+from tests.funding.conftest import SCDL_DATA as DATA
+from tests.funding.conftest import frictionless
 
-DATA = Path(__file__).parent / "data" / "scdl"
 NBSP = "\u00a0"
 HEADER = ",".join(scdl.NAMES)
 ROW = ("CAF de l'Ain,22490001900015,2018-01-30,DEL-2018-04,Centre social de Belley,52499120500013,,"
@@ -156,14 +153,6 @@ def test_what_is_written_reads_back():
     reading = scdl.read("".join(scdl.write(written)).encode())
     assert [g.montant_cents for g in reading.records] == [12_345_67, 5_00]
     assert reading.records[1].pourcentage == Decimal("0.3333")
-
-
-def frictionless(tmp_path: Path, name: str, content: bytes) -> subprocess.CompletedProcess:
-    """``frictionless validate --schema schema.json FILE`` (run inside tmp_path: it refuses paths outside)."""
-    shutil.copy(DATA / "schema.json", tmp_path / "schema.json")
-    (tmp_path / name).write_bytes(content)
-    command = [str(Path(sys.executable).with_name("frictionless")), "validate", "--schema", "schema.json", name]
-    return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
 
 
 def test_the_written_file_passes_frictionless_validate(tmp_path):

@@ -27,20 +27,22 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from portal.accounts.models import Organisation, OrganisationKind
 from portal.core import audit
 from portal.core.db import db
+from portal.funding.chain import GENESIS_HASH
 from portal.funding.formats import ledger_csv, scdl, tabular
 from portal.funding.formats.tabular import FileFormatError, RowProblem
 from portal.funding.models import LedgerEntry
 from portal.funding.rules import EntryFacts, EntryKind, LedgerRuleError, LedgerState, PaymentKind
-from portal.funding.services.ledger import append, current_revision_id, facts_of, lock_chain
+from portal.funding.services.ledger import chained_row, current_revision_id, facts_of, lock_chain
 from portal.projects.models import Project
 
 logger = logging.getLogger(__name__)
 
+BATCH = 1000  # rows per INSERT ... executemany
 FORMATS = {"scdl": "SCDL « Subventions »", "ledger": "journal des financements de Passerelle (CSV)"}
 
 
@@ -113,8 +115,9 @@ def _reading_notes(reading: tabular.Reading) -> list[str]:
     delimiter = {";": "point-virgule", ",": "virgule", "\t": "tabulation"}[reading.delimiter]
     notes = [f"Encodage {reading.encoding}, séparateur {delimiter}."]
     if reading.renamed_columns:
-        notes.append("Colonnes reconnues sous un autre titre : "
-                     + ", ".join(f"« {title} » → {name}" for title, name in reading.renamed_columns) + ".")
+        shown = ", ".join(f"« {title} » → {name}" for title, name in reading.renamed_columns[:3])
+        more = len(reading.renamed_columns) - 3
+        notes.append(f"Colonnes reconnues sous un autre titre : {shown}{f' et {more} autre(s)' if more > 0 else ''}.")
     if reading.ignored_columns:
         notes.append("Colonnes ignorées : " + ", ".join(f"« {title} »" for title in reading.ignored_columns) + ".")
     return notes
@@ -231,19 +234,39 @@ def create_imported_project(title: str, carrier: Organisation, filename: str) ->
 
 # --- writing ------------------------------------------------------------------------------------------------
 
+class EntryWriter:
+    """New entries' rows, inserted by batches in one executemany each (no ORM object per row)."""
+
+    def __init__(self):
+        self.pending: list[dict] = []
+
+    def add(self, row: dict) -> None:
+        self.pending.append(row)
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            db.session.execute(insert(LedgerEntry), self.pending)
+            self.pending = []
+
+
 @dataclass
 class Numbered:
     """An entry the file may point at by its number (« Annule l'écriture n° »): its key in the rules'
-    state, and its id, known at once for an entry already there, after the next flush for a new one."""
+    state and where it is (project, seq), its id known at once for an entry already there, after the
+    writer's next batch for a new one."""
 
     key: int
-    entry: LedgerEntry | None = None
+    project_id: int
+    seq: int
     entry_id: int | None = None
 
-    def id(self) -> int:
+    def id(self, writer: EntryWriter) -> int:
         if self.entry_id is None:
-            db.session.flush()
-            self.entry_id = self.entry.id
+            writer.flush()
+            self.entry_id = db.session.scalar(select(LedgerEntry.id).where(
+                LedgerEntry.project_id == self.project_id, LedgerEntry.seq == self.seq))
         return self.entry_id
 
 
@@ -265,9 +288,9 @@ class ProjectLedger:
             ).all()
         self.project = project
         self.state = LedgerState(facts_of(row) for row in rows)
-        self.head = (rows[-1].seq, rows[-1].hash) if rows else None
+        self.head = (rows[-1].seq, rows[-1].hash) if rows else (0, GENESIS_HASH)
         self.seen = {_signature(row.kind, row.funder_id, row.fiscal_year, row.event_date, row.amount_cents,
-                                row.reference, row.annuls_entry_id): Numbered(row.id, entry_id=row.id)
+                                row.reference, row.annuls_entry_id): Numbered(row.id, project.id, row.seq, row.id)
                      for row in rows}
         self.by_file_seq: dict[int, Numbered] = {}
         self.revision_id = current_revision_id(project.id)
@@ -294,6 +317,7 @@ class Importer:
         self.directory = Directory(report)
         self.ledgers: dict[int, ProjectLedger] = {}
         self.source = f"import : {report.filename}"[:200]
+        self.writer = EntryWriter()
 
     def ledger(self, project: Project) -> ProjectLedger:
         if project.id not in self.ledgers:
@@ -317,10 +341,11 @@ class Importer:
         if fields["funder_id"] == NEW_FUNDER:
             fields["funder_id"] = self.directory.create_organisation(row.funder, row.funder_siret).id
             facts = replace(facts, funder_id=fields["funder_id"])
-        entry = append(ledger.project.id, {**fields, "project_revision_id": ledger.revision_id}, ledger.head)
-        ledger.head = (entry.seq, entry.hash)
+        written = chained_row(ledger.project.id, {**fields, "project_revision_id": ledger.revision_id}, ledger.head)
+        self.writer.add(written)
+        ledger.head = (written["seq"], written["hash"])
         ledger.state.add(facts)
-        numbered = Numbered(facts.key, entry=entry)
+        numbered = Numbered(facts.key, ledger.project.id, written["seq"])
         ledger.seen[signature] = numbered
         self._number(ledger, row, numbered)
         self.report.entries += 1
@@ -354,7 +379,7 @@ class Importer:
                                       "haut dans le fichier pour ce projet.")
             annuls_key = target.key
             fields.update(funder_id=target.funder_id, fiscal_year=target.fiscal_year,
-                          amount_cents=target.amount_cents, annuls_entry_id=numbered.id())
+                          amount_cents=target.amount_cents, annuls_entry_id=numbered.id(self.writer))
         facts = EntryFacts(-row.line, row.kind, fields["fiscal_year"], fields["amount_cents"], fields["funder_id"],
                            row.payment_kind, annuls_key)
         return fields, facts
@@ -363,9 +388,6 @@ class Importer:
     def _number(ledger: ProjectLedger, row: ImportRow, numbered: Numbered) -> None:
         if row.seq is not None:
             ledger.by_file_seq[row.seq] = numbered
-
-
-FLUSH_EVERY = 2000
 
 
 def import_funding(data: bytes, filename: str, *, skip_invalid: bool = False, today: date | None = None,
@@ -381,14 +403,12 @@ def import_funding(data: bytes, filename: str, *, skip_invalid: bool = False, to
         return report
     importer = Importer(report, today or date.today())
     with progress(rows) as shown_rows:
-        for number, row in enumerate(shown_rows, start=1):
+        for row in shown_rows:
             try:
                 importer.add(row)
             except LedgerRuleError as error:
                 report.problems.append(RowProblem(row.line, [error.message]))
-            if number % FLUSH_EVERY == 0:
-                db.session.flush()
-    db.session.flush()
+    importer.writer.flush()
     report.problems.sort(key=lambda problem: problem.line)
     audit.record("funding.imported", target=filename, entries=report.entries, problems=len(report.problems),
                  organisations=len(report.organisations_created), projects=len(report.projects_created))

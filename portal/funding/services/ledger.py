@@ -74,15 +74,22 @@ def current_revision_id(project_id: int) -> int | None:
     return db.session.scalar(select(func.max(Revision.id)).where(Revision.project_id == project_id))
 
 
-def append(project_id: int, fields: dict, head: tuple[int, str] | None = None) -> LedgerEntry:
-    """Insert one entry after the chain head (read now unless given: imports keep it in memory).
+OPTIONAL_FIELDS = ("reference", "note", "payment_kind", "decision_date", "annuls_entry_id", "recorded_by_id",
+                   "project_revision_id", "source", "funder_id")
 
-    ``fields`` holds what the caller decided; this adds seq, recorded_at, prev_hash and hash."""
-    seq, prev_hash = head or chain_head(project_id)
-    fields = {"reference": None, "note": None, "payment_kind": None, "decision_date": None,
-              "annuls_entry_id": None, "recorded_by_id": None, "project_revision_id": None, "source": None,
-              "funder_id": None, **fields, "project_id": project_id, "seq": seq + 1, "recorded_at": utcnow()}
-    entry = LedgerEntry(**fields, prev_hash=prev_hash, hash=chain_hash(prev_hash, fields))
+
+def chained_row(project_id: int, fields: dict, head: tuple[int, str]) -> dict:
+    """The full row of the entry that follows ``head`` (seq, hash): what the caller decided in
+    ``fields``, plus the sequence number, the recording time, prev_hash and hash."""
+    seq, prev_hash = head
+    row = {**dict.fromkeys(OPTIONAL_FIELDS), **fields, "project_id": project_id, "seq": seq + 1,
+           "recorded_at": utcnow()}
+    return {**row, "prev_hash": prev_hash, "hash": chain_hash(prev_hash, row)}
+
+
+def append(project_id: int, fields: dict) -> LedgerEntry:
+    """Add one entry after the chain's head (call under ``lock_chain``)."""
+    entry = LedgerEntry(**chained_row(project_id, fields, chain_head(project_id)))
     db.session.add(entry)
     return entry
 
