@@ -34,8 +34,17 @@ from portal.projects.views.loading import allowed, visible_project
 
 bp = Blueprint("funding", __name__)
 
+# Registered at import, with the blueprint: the timeline provider and the dashboard section.
+from portal.funding import dashboard, timeline  # noqa: E402,F401
+
 LOG_PER_PAGE = 25
 KIND_SLUGS = {kind.value: kind for kind in ENTRY_FORMS}
+
+
+@bp.app_template_global("project_funding")
+def project_funding(project) -> ProjectFunding:
+    """For the project page's templates: the funding side of a project and its permissions."""
+    return ProjectFunding(project)
 
 
 # --- loading --------------------------------------------------------------------------------------------

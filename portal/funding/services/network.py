@@ -5,6 +5,7 @@ organisation carries, partners or funds), nothing else: the same rule as a proje
 from dataclasses import dataclass
 
 from sqlalchemy import exists, func, or_, select, true
+from sqlalchemy.orm import aliased
 
 from portal.accounts.models import Organisation, Territory
 from portal.core.db import db
@@ -38,10 +39,11 @@ def funding_scope(user):
     if user.is_coordinator:
         return true()
     org = user.organisation_id
+    named = aliased(LedgerEntry)  # its own alias: the outer query often reads ledger_entries too
     concerned = or_(
         Project.carrier_id == org,
         exists().where(ProjectPartner.project_id == Project.id, ProjectPartner.organisation_id == org),
-        exists().where(LedgerEntry.project_id == Project.id, LedgerEntry.funder_id == org),
+        exists().where(named.project_id == Project.id, named.funder_id == org),
     )
     return visibility_clause(user) & concerned
 
