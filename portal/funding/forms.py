@@ -23,7 +23,8 @@ class AmountField(StringField):
 
     def __init__(self, label, signed: bool = False, **kwargs):
         kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
-        kwargs.setdefault("validators", [InputRequired(message="Indiquez le montant.")])
+        # Always required (and marked so): BaseForm passes the validators list explicitly.
+        kwargs["validators"] = [InputRequired(message="Indiquez le montant."), *(kwargs.get("validators") or ())]
         super().__init__(label, **kwargs)
         self.signed = signed
         self.cents: int | None = None
