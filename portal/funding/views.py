@@ -4,6 +4,7 @@ on a visible ledger) → service → one commit."""
 
 import json
 from datetime import date
+from functools import cache
 
 from flask import (
     Blueprint,
@@ -17,7 +18,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from portal.accounts.models import Organisation
@@ -95,16 +96,21 @@ class LogPage:
         self.pages = max((total + LOG_PER_PAGE - 1) // LOG_PER_PAGE, 1)
 
 
+@cache
+def _log_query():
+    """Built once (aliases are costly to assemble); the page's values are bound at each request."""
+    annulled, annulment = aliased(LedgerEntry), aliased(LedgerEntry)
+    return (select(LedgerEntry, annulled.seq.label("annuls_seq"), annulment.seq.label("annulled_by_seq"))
+            .outerjoin(annulled, annulled.id == LedgerEntry.annuls_entry_id)
+            .outerjoin(annulment, annulment.annuls_entry_id == LedgerEntry.id)
+            .where(LedgerEntry.project_id == bindparam("project_id"))
+            .order_by(LedgerEntry.seq.desc()).limit(bindparam("limit")).offset(bindparam("offset")))
+
+
 def ledger_page(project_id: int, page: int) -> LogPage:
     total = db.session.scalar(select(func.count()).where(LedgerEntry.project_id == project_id))
-    annulled, annulment = aliased(LedgerEntry), aliased(LedgerEntry)
-    rows = db.session.execute(
-        select(LedgerEntry, annulled.seq.label("annuls_seq"), annulment.seq.label("annulled_by_seq"))
-        .outerjoin(annulled, annulled.id == LedgerEntry.annuls_entry_id)
-        .outerjoin(annulment, annulment.annuls_entry_id == LedgerEntry.id)
-        .where(LedgerEntry.project_id == project_id)
-        .order_by(LedgerEntry.seq.desc()).limit(LOG_PER_PAGE).offset((page - 1) * LOG_PER_PAGE)
-    ).all()
+    rows = db.session.execute(_log_query(), {"project_id": project_id, "limit": LOG_PER_PAGE,
+                                             "offset": (page - 1) * LOG_PER_PAGE}).all()
     return LogPage(rows, page, total)
 
 
