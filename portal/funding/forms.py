@@ -3,12 +3,13 @@ annulation, and the network page's filters."""
 
 from datetime import date
 
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+from wtforms.widgets import DateInput
 
 from portal.core.formatting import AmountError, parse_amount
-from portal.core.forms import BaseForm, choices, max_length
-from portal.funding.formats.tabular import parse_day
+from portal.core.forms import BaseForm, PartialDateField, choices, max_length
+from portal.core.partial_dates import Precision
 from portal.funding.rules import FIRST_FISCAL_YEAR, EntryKind, PaymentKind
 from portal.funding.services.ledger import NOTE_LIMIT
 from portal.projects.forms import optional_int
@@ -42,18 +43,27 @@ class AmountField(StringField):
         self.cents = cents
 
 
-class DayField(DateField):
-    """A date from the browser's date picker (2024-03-15) or typed the French way (15/03/2024)."""
+class DayField(PartialDateField):
+    """A day, from the browser's date picker (2024-03-15) or typed the French way (15/03/2024): the
+    partial dates' reader, which must find a day, not a month or a year."""
+
+    widget = DateInput()
 
     def process_formdata(self, valuelist):
-        self.raw_data = valuelist
-        text = (valuelist[0] if valuelist else "").strip()
-        self.data = None
-        if text:
-            try:
-                self.data = parse_day(text)
-            except ValueError:
-                raise ValueError(DATE_MESSAGE) from None
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            # Keep « Le 31 février 2024 n'existe pas… »; replace the advice to write « 2009 » or « mars 2009 ».
+            raise ValueError(str(error) if "n'existe pas" in str(error) else DATE_MESSAGE) from None
+        if self.data is not None:
+            if self.data.precision != Precision.DAY:
+                raise ValueError(DATE_MESSAGE)
+            self.data = self.data.start
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.isoformat() if isinstance(self.data, date) else ""
 
 
 def _date_field(label: str, required: bool = True, description: str | None = None) -> DayField:

@@ -19,51 +19,33 @@ Per fiscal year: budget = Σ budget (one active budget per year: a new one needs
 reste à financer = budget − Σ granted over every funder.
 """
 
-import enum
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from portal.core.choices import LabelledChoice
 from portal.core.formatting import format_cents
 
 
-class EntryKind(enum.StrEnum):
-    BUDGET = "budget"
-    DEMANDE = "demande"
-    ACCORD = "accord"
-    VERSEMENT = "versement"
-    AVENANT = "avenant"
-    REFUS = "refus"
-    ANNULATION = "annulation"
+class EntryKind(LabelledChoice):
+    BUDGET = "budget", "Budget prévisionnel"
+    DEMANDE = "demande", "Demande"
+    ACCORD = "accord", "Accord"
+    VERSEMENT = "versement", "Versement"
+    AVENANT = "avenant", "Avenant"
+    REFUS = "refus", "Refus"
+    ANNULATION = "annulation", "Annulation"
 
-    @property
-    def label(self) -> str:
-        return KIND_LABELS[self]
-
-
-KIND_LABELS = {
-    EntryKind.BUDGET: "Budget prévisionnel",
-    EntryKind.DEMANDE: "Demande",
-    EntryKind.ACCORD: "Accord",
-    EntryKind.VERSEMENT: "Versement",
-    EntryKind.AVENANT: "Avenant",
-    EntryKind.REFUS: "Refus",
-    EntryKind.ANNULATION: "Annulation",
-}
 
 # Who records what (DESIGN.md): the carrier plans and asks, the funder decides and pays.
 CARRIER_KINDS = frozenset({EntryKind.BUDGET, EntryKind.DEMANDE})
 FUNDER_KINDS = frozenset({EntryKind.ACCORD, EntryKind.VERSEMENT, EntryKind.AVENANT, EntryKind.REFUS})
 
 
-class PaymentKind(enum.StrEnum):
-    ACOMPTE = "acompte"
-    SOLDE = "solde"
-
-    @property
-    def label(self) -> str:
-        return "Acompte" if self is PaymentKind.ACOMPTE else "Solde"
+class PaymentKind(LabelledChoice):
+    ACOMPTE = "acompte", "Acompte"
+    SOLDE = "solde", "Solde"
 
 
 # Sane bounds: an action of the network never costs ten million euros a year; a typing slip

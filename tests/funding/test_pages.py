@@ -80,7 +80,9 @@ def test_payments_and_amendments_from_their_forms(world, client, login):
     ("budget", {"amount": "-5"}, "amount", "Le montant doit être positif."),
     ("budget", {"amount": "20 000 000"}, "amount", "vérifiez qu'il n'y a pas un zéro de trop"),
     ("budget", {"amount": "100", "fiscal_year": "1800"}, "fiscal_year", "Indiquez une année"),
-    ("budget", {"amount": "100", "event_date": "31/02/2024"}, "event_date", "Indiquez une date valide"),
+    ("budget", {"amount": "100", "event_date": "31/02/2024"}, "event_date", "Le 31 février 2024 n'existe pas"),
+    ("budget", {"amount": "100", "event_date": "mars 2024"}, "event_date", "Indiquez une date valide"),
+    ("budget", {"amount": "100", "event_date": "hier"}, "event_date", "Indiquez une date valide"),
     ("budget", {"amount": "100", "event_date": "1985-01-01"}, "event_date", "La date doit être comprise"),
     ("demande", {"amount": "100"}, "funder_id", "Choisissez le financeur."),
 ])

@@ -13,7 +13,7 @@ from datetime import date
 
 from portal.funding.formats import tabular
 from portal.funding.formats.tabular import CellError, Column
-from portal.funding.rules import KIND_LABELS, EntryKind, PaymentKind
+from portal.funding.rules import EntryKind, PaymentKind
 
 COLUMNS = (
     Column("project", ("Projet",), required=True),
@@ -159,7 +159,7 @@ def write(rows: Iterable[LedgerRow]) -> Iterator[str]:
 
 def _cells(row: LedgerRow) -> list[object]:
     return [
-        row.project, row.carrier, row.carrier_siret, row.seq, KIND_LABELS[row.kind], row.funder,
+        row.project, row.carrier, row.carrier_siret, row.seq, row.kind.label, row.funder,
         row.funder_siret, row.fiscal_year, tabular.french_day(row.event_date),
         tabular.french_decimal(row.amount_cents), row.payment_kind.value if row.payment_kind else None,
         tabular.french_day(row.decision_date), row.reference, row.note, row.annuls_seq, row.recorded_by,
