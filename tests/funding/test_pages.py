@@ -75,6 +75,19 @@ def test_payments_and_amendments_from_their_forms(world, client, login):
     assert 'id="amount-erreur"' in response.page_text  # next to the field
 
 
+def test_an_amendment_or_annulation_below_what_was_paid_is_refused_on_the_page(world, client, login):
+    accord = world.entry(K.ACCORD, 10_000_00)
+    world.entry(K.VERSEMENT, 7_000_00)
+    login(world.caf_member)
+    response = client.post(form_url(world, "avenant"), data=fill(amount="-3 500", funder_id=str(world.caf.id)))
+    assert "Cet avenant ramènerait le montant accordé à 6\u202f500,00\u00a0€, sous les 7\u202f000,00\u00a0€ " \
+           "déjà versés." in response
+    assert 'id="amount-erreur"' in response.page_text
+    response = client.post(f"{tab_url(world)}/{accord.id}/annuler", data={"note": "Erreur"})
+    assert response.status_code == 200 and "annulez d'abord les versements concernés" in response
+    assert 'id="note-erreur"' in response.page_text
+
+
 @pytest.mark.parametrize("kind,fields,field,message", [
     ("budget", {"amount": "douze mille"}, "amount", "Montant illisible"),
     ("budget", {"amount": "-5"}, "amount", "Le montant doit être positif."),
