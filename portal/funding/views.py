@@ -23,7 +23,7 @@ from sqlalchemy.orm import aliased
 
 from portal.accounts.models import Organisation
 from portal.core.db import db
-from portal.core.permissions import current_actor
+from portal.core.permissions import current_actor, refuse
 from portal.funding import chart
 from portal.funding.forms import ENTRY_FORMS, AnnulationForm, NetworkFilterForm
 from portal.funding.models import LedgerEntry, ProjectFunding
@@ -31,7 +31,7 @@ from portal.funding.rules import EntryKind, LedgerRuleError, PaymentKind
 from portal.funding.services import exports, network
 from portal.funding.services.balances import Named, project_years
 from portal.funding.services.ledger import NewEntry, annul_entry, record_entry
-from portal.projects.views.loading import allowed, visible_project
+from portal.projects.views.common import allowed, visible_project
 
 bp = Blueprint("funding", __name__)
 
@@ -54,14 +54,14 @@ def funding_of(project_id: int) -> ProjectFunding:
     """The project's funding side, or 404 when the person may not see it (nor learn it exists)."""
     funding = ProjectFunding(visible_project(project_id))
     if not funding.can_view(current_user):
-        abort(404)
+        refuse(404, target=f"project:{project_id}:funding")
     return funding
 
 
 def entry_of(funding: ProjectFunding, entry_id: int) -> LedgerEntry:
     entry = db.session.get(LedgerEntry, entry_id)
     if entry is None or entry.project_id != funding.project.id:
-        abort(404)
+        refuse(404, target=f"project:{funding.project.id}:ledger_entry:{entry_id}")
     return entry
 
 

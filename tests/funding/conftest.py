@@ -16,8 +16,7 @@ from portal.core.db import db
 from portal.funding.rules import EntryKind, PaymentKind
 from portal.funding.services.ledger import NewEntry, record_entry
 from portal.projects.models import PartnerRole, Project, Visibility
-from portal.projects.services import pages
-from tests.support.factories import make_organisation, make_user
+from tests.support.factories import make_organisation, make_project, make_user
 
 TODAY = date(2024, 6, 1)
 SCDL_DATA = Path(__file__).parent / "data" / "scdl"
@@ -57,13 +56,6 @@ class World:
         return record_entry(project or self.project, actor, new, today=TODAY)
 
 
-def make_project(carrier_user: User, title: str = "Entracte", visibility: str = Visibility.PARTNERS,
-                 partners: list[tuple[Organisation, str]] = ()) -> Project:
-    data = pages.ProjectData(title=title, carrier_id=carrier_user.organisation_id, visibility=visibility,
-                             partners=[pages.PartnerChoice(org.id, role) for org, role in partners])
-    return pages.create_project(carrier_user, data)
-
-
 @pytest.fixture
 def world(app) -> World:
     org = {
@@ -79,9 +71,9 @@ def world(app) -> World:
               for key, organisation in org.items()}
     coordinator = make_user(Role.COORDINATOR, organisation=make_organisation("Fédération"),
                             full_name="Fouzia Coordination")
-    project = make_project(people["carrier_member"], partners=[
-        (org["co_porteur"], PartnerRole.CO_PORTEUR), (org["caf"], PartnerRole.FINANCEUR),
-        (org["operational"], PartnerRole.OPERATIONNEL)])
+    project = make_project(author=people["carrier_member"], title="Entracte", visibility=Visibility.PARTNERS,
+                           partners=[(org["co_porteur"], PartnerRole.CO_PORTEUR), (org["caf"], PartnerRole.FINANCEUR),
+                                     (org["operational"], PartnerRole.OPERATIONNEL)])
     db.session.flush()
     return World(**org, **people, coordinator=coordinator, project=project)
 

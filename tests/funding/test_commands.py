@@ -13,8 +13,9 @@ from portal.funding.models import LedgerEntry
 from portal.funding.rules import EntryKind, PaymentKind
 from portal.funding.services.ledger import annul_entry
 from portal.projects.models import Project
-from tests.funding.conftest import SCDL_DATA, TODAY, frictionless, make_project
+from tests.funding.conftest import SCDL_DATA, TODAY, frictionless
 from tests.support.database import is_postgresql
+from tests.support.factories import make_project
 
 K = EntryKind
 
@@ -40,7 +41,7 @@ def story(world) -> None:
 
 def test_verify_ledger_counts_what_it_checked(world, runner):
     story(world)
-    make_project(world.carrier_member, "Donnant-donnant")
+    make_project(author=world.carrier_member, title="Donnant-donnant")
     result = runner.invoke(args=["portal", "verify-ledger"])
     assert result.exit_code == 0, result.output
     assert "9 écriture(s) vérifiée(s) : toutes les chaînes sont intactes" in result.output
@@ -107,7 +108,7 @@ def test_the_json_export_lets_anyone_verify_the_chain(world, runner):
 
 def test_export_scdl_validates_against_the_schema(world, runner, tmp_path):
     story(world)
-    other = make_project(world.carrier_member, "Donnant-donnant")
+    other = make_project(author=world.carrier_member, title="Donnant-donnant")
     world.entry(K.ACCORD, 3_500_00, project=other, reference="Délib. 2024-88")
     result = runner.invoke(args=["portal", "export-funding", "--format", "scdl", "--year", "2024",
                                  "--funder", str(world.caf.id)])

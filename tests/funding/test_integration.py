@@ -4,13 +4,13 @@ from datetime import date
 
 from portal.funding.rules import EntryKind
 from portal.projects.models import Visibility
-from tests.funding.conftest import make_project
+from tests.support.factories import make_project
 
 K = EntryKind
 
 
 def test_the_project_page_links_to_its_funding_for_those_who_may_see_it(world, client, login):
-    shared = make_project(world.carrier_member, "Donnant-donnant", visibility=Visibility.NETWORK)
+    shared = make_project(author=world.carrier_member, title="Donnant-donnant", visibility=Visibility.NETWORK)
     link = f'href="/projets/{shared.id}/financements"'
     login(world.carrier_member)
     assert link in client.get(f"/projets/{shared.id}").page_text
@@ -32,7 +32,7 @@ def test_funding_entries_stand_on_the_timeline_at_their_date(world, client, logi
 
 
 def test_the_timeline_hides_funding_from_those_who_may_not_see_it(world, client, login):
-    shared = make_project(world.carrier_member, "Donnant-donnant", visibility=Visibility.NETWORK)
+    shared = make_project(author=world.carrier_member, title="Donnant-donnant", visibility=Visibility.NETWORK)
     world.entry(K.BUDGET, 8_000_00, project=shared)
     login(world.stranger_member)
     page = client.get(f"/projets/{shared.id}")

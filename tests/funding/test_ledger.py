@@ -16,7 +16,8 @@ from portal.funding.services.balances import project_years
 from portal.funding.services.ledger import annul_entry
 from portal.funding.services.verify import verify_ledgers
 from portal.projects.models import Revision
-from tests.funding.conftest import TODAY, make_project
+from tests.funding.conftest import TODAY
+from tests.support.factories import make_project
 
 K = EntryKind
 
@@ -98,7 +99,7 @@ def test_annulation_copies_what_it_reverses_and_happens_once(world):
 
 
 def test_an_entry_of_another_project_cannot_be_annulled(world):
-    other = make_project(world.carrier_member, "Donnant-donnant")
+    other = make_project(author=world.carrier_member, title="Donnant-donnant")
     foreign = world.entry(K.BUDGET, 1_000_00, project=other)
     with pytest.raises(LedgerRuleError, match="n'appartient pas au journal de ce projet"):
         annul_entry(world.project, None, foreign, "erreur", today=TODAY)
@@ -147,7 +148,7 @@ def test_the_database_refuses_to_change_or_delete_an_entry(world, statement):
 
 def test_the_database_refuses_an_annulation_across_projects(world):
     """Behind the rules, the composite foreign key (project_id, annuls_entry_id) holds too."""
-    other = make_project(world.carrier_member, "Donnant-donnant")
+    other = make_project(author=world.carrier_member, title="Donnant-donnant")
     foreign = world.entry(K.BUDGET, 1_000_00, project=other)
     from portal.funding.services.ledger import append
     with pytest.raises(DBAPIError):

@@ -8,7 +8,7 @@ from portal.funding.rules import EntryKind
 from portal.funding.services.network import network_totals
 from portal.projects.models import Theme, Visibility
 from portal.projects.services import pages
-from tests.funding.conftest import make_project
+from tests.support.factories import make_project
 
 K = EntryKind
 
@@ -21,7 +21,7 @@ def setup_network(world):
                              territory_kind="rural", theme_ids=[isolement.id, lien.id],
                              partners=[pages.PartnerChoice(p.organisation_id, p.role) for p in world.project.partners])
     pages.update_project(world.carrier_member, world.project, data, world.project.version)
-    other = make_project(world.co_porteur_member, "Donnant-donnant")
+    other = make_project(author=world.co_porteur_member, title="Donnant-donnant")
     world.entry(K.ACCORD, 10_000_00)
     world.entry(K.VERSEMENT, 4_000_00)
     world.entry(K.ACCORD, 6_000_00, funder=world.departement, year=2023)

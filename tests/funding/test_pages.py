@@ -11,7 +11,8 @@ from portal.funding.models import LedgerEntry
 from portal.funding.rules import EntryKind
 from portal.funding.services.ledger import append
 from portal.projects.models import Visibility
-from tests.funding.conftest import counted_statements, make_project
+from tests.funding.conftest import counted_statements
+from tests.support.factories import make_project
 
 K = EntryKind
 
@@ -135,7 +136,7 @@ def test_annulation_from_the_page(world, client, login):
 
 
 def test_an_entry_of_another_project_answers_404(world, client, login):
-    other = make_project(world.carrier_member, "Donnant-donnant")
+    other = make_project(author=world.carrier_member, title="Donnant-donnant")
     foreign = world.entry(K.BUDGET, 1_000_00, project=other)
     login(world.coordinator)
     assert client.get(f"{tab_url(world)}/{foreign.id}/annuler").status_code == 404
@@ -163,7 +164,7 @@ def test_access_matrix(world, client, login, who, tab, kinds):
 def test_a_demande_makes_the_funder_a_reader_and_recorder(world, client, login):
     """On a project the whole network sees; a project kept to its partners needs the funder added
     as a partner (the project's visibility rule comes first)."""
-    shared = make_project(world.carrier_member, "Donnant-donnant", visibility=Visibility.NETWORK)
+    shared = make_project(author=world.carrier_member, title="Donnant-donnant", visibility=Visibility.NETWORK)
     login(world.departement_member)
     assert client.get(f"/projets/{shared.id}/financements").status_code == 404
     world.entry(K.DEMANDE, 5_000_00, funder=world.departement, project=shared)
@@ -266,7 +267,7 @@ def test_a_restricted_project_leaks_nothing(world, client, login):
 
 
 def test_a_network_project_shows_its_funding_to_its_organisations_only(world, client, login):
-    public = make_project(world.carrier_member, "Donnant-donnant", visibility=Visibility.NETWORK)
+    public = make_project(author=world.carrier_member, title="Donnant-donnant", visibility=Visibility.NETWORK)
     login(world.stranger_member)
     assert client.get(f"/projets/{public.id}").status_code == 200
     assert client.get(f"/projets/{public.id}/financements").status_code == 404
