@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from portal.accounts.models import Organisation
+from portal.accounts.models import Organisation, Role
 from portal.core.db import db
 from portal.funding.chain import verify_rows
 from portal.funding.models import LedgerEntry
@@ -15,7 +15,7 @@ from portal.funding.services.ledger import annul_entry
 from portal.projects.models import Project
 from tests.funding.conftest import SCDL_DATA, TODAY, frictionless
 from tests.support.database import is_postgresql
-from tests.support.factories import make_project
+from tests.support.factories import make_project, make_user
 
 K = EntryKind
 
@@ -273,3 +273,28 @@ def test_thousands_of_rows_in_one_transaction(app, runner, tmp_path):
     assert "Import" in result.output  # the progress bar's label (on stderr, mixed in by the runner)
     assert count(LedgerEntry) == 3000 and count(Project) == 40
     assert runner.invoke(args=["portal", "verify-ledger"]).output.startswith("3000 écriture(s) vérifiée(s)")
+
+
+def test_portal_verify_checks_the_ledger_chains_too(world, runner):
+    story(world)
+    db.session.commit()  # each verifier is followed by a rollback
+    result = runner.invoke(args=["portal", "verify"])
+    assert "Chaînes du registre des financements : 9 écriture(s) vérifiée(s)" in result.output
+    drop_trigger("ledger_entries_no_update")
+    db.session.execute(text("UPDATE ledger_entries SET note = 'autre' WHERE project_id = :p AND seq = 2"),
+                       {"p": world.project.id})
+    db.session.commit()
+    result = runner.invoke(args=["portal", "verify"])
+    assert result.exit_code == 1
+    assert f"Projet n° {world.project.id}, écriture n° 2 : le contenu ne correspond plus" in result.output
+
+
+def test_anonymising_a_recorder_breaks_no_chain(world, runner):
+    from portal.accounts.services import anonymise_user
+
+    story(world)
+    world.entry(K.DEMANDE, 1_000_00, actor=world.carrier_member)
+    anonymise_user(make_user(Role.ADMIN), world.carrier_member)
+    db.session.flush()
+    assert world.carrier_member.full_name.startswith("Compte anonymisé")
+    assert runner.invoke(args=["portal", "verify-ledger"]).exit_code == 0

@@ -199,3 +199,14 @@ def check_dates(new: NewEntry, today: date) -> None:
 def _audit(actor: User | None, entry: LedgerEntry) -> None:
     audit.record(f"funding.{entry.kind}", actor=actor, target=f"project:{entry.project_id}", seq=entry.seq,
                  amount_cents=entry.amount_cents, funder=entry.funder_id, fiscal_year=entry.fiscal_year)
+
+
+audit.label_actions({
+    **{f"funding.{kind.value}": f"Financement : {kind.label.lower()} enregistré(e)" for kind in EntryKind},
+    "funding.imported": "Financements importés",
+    "organisation.imported": "Organisation créée par un import",
+}, details={
+    "seq": "écriture n°", "amount_cents": "montant (centimes)", "funder": "financeur n°", "fiscal_year": "exercice",
+    "entries": "écritures", "problems": "lignes refusées", "organisations": "organisations créées",
+    "projects": "projets créés", "file": "fichier",
+})

@@ -2,6 +2,7 @@
 
 from sqlalchemy import String, select, type_coerce
 
+from portal.core import integrity
 from portal.core.db import db
 from portal.funding.chain import HASHED_FIELDS, ChainCheck, verify_values
 from portal.funding.models import LedgerEntry
@@ -43,3 +44,13 @@ def verify_ledgers(project_id: int | None = None) -> ChainCheck:
         query = query.where(table.c.project_id == project_id)
     rows = db.session.execute(query, execution_options={"yield_per": BATCH})
     return verify_values(_sqlite_rows(rows) if dialect == "sqlite" else rows)
+
+
+@integrity.verifier("funding.ledger", "Chaînes du registre des financements")
+def verify_ledger_chains() -> integrity.Verdict:
+    """Run after every restore and by ``portal verify``: the same check as ``portal verify-ledger``."""
+    check = verify_ledgers()
+    if check.broken:
+        broken = check.broken
+        return integrity.Verdict(False, f"Projet n° {broken.project_id}, écriture n° {broken.seq} : {broken.reason}.")
+    return integrity.Verdict(True, f"{check.checked} écriture(s) vérifiée(s), toutes les chaînes sont intactes.")
