@@ -51,10 +51,11 @@ def register_blueprints(app: Flask) -> None:
     from portal.accounts import admin_views as accounts_admin
     from portal.accounts import views as accounts
     from portal.dashboard import views as dashboard
+    from portal.funding import views as funding
     from portal.journal import views as journal
     from portal.projects import views as projects
 
-    for module in (accounts, accounts_admin, dashboard, journal, projects):
+    for module in (accounts, accounts_admin, dashboard, journal, projects, funding):
         app.register_blueprint(module.bp)
 
 

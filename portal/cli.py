@@ -1,6 +1,9 @@
 """``flask --app wsgi portal ...``: the commands that run the network's portal."""
 
+import json
 import secrets
+import sys
+import time
 from pathlib import Path
 
 import click
@@ -132,3 +135,110 @@ def _run_verifiers() -> None:
     if failed:
         raise click.ClickException(f"{len(failed)} vérification(s) en échec sur {len(results)}.")
     click.echo(f"Les {len(results)} vérifications sont passées.")
+# --- funding ledger ---------------------------------------------------------------------------------------
+
+@portal_group.command("verify-ledger")
+@click.option("--project", "project_id", type=int, help="Vérifier le journal d'un seul projet (son n°).")
+def verify_ledger(project_id: int | None):
+    """Check every funding ledger's hash chain; exit 1 naming the first broken entry."""
+    from portal.funding.services.verify import verify_ledgers
+    from portal.projects.models import Project
+
+    started = time.perf_counter()
+    result = verify_ledgers(project_id)
+    elapsed = time.perf_counter() - started
+    if result.broken:
+        broken = result.broken
+        project = db.session.get(Project, broken.project_id)
+        click.echo(f"Chaîne rompue : projet n° {broken.project_id} « {project.title if project else '?'} », "
+                   f"écriture n° {broken.seq} : {broken.reason}.", err=True)
+        click.echo(f"{result.checked} écriture(s) vérifiée(s) jusqu'à celle-ci ({elapsed:.1f} s).")
+        raise SystemExit(1)
+    click.echo(f"{result.checked} écriture(s) vérifiée(s) : toutes les chaînes sont intactes ({elapsed:.1f} s).")
+
+
+@portal_group.command("export-funding")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "scdl"]), required=True,
+              help="csv, json : les écritures des journaux ; scdl : les subventions d'un financeur pour un exercice.")
+@click.option("--year", type=int, help="Exercice (obligatoire pour scdl).")
+@click.option("--funder", "funder_id", type=int, help="N° de l'organisation qui finance (obligatoire pour scdl).")
+@click.option("--project", "project_id", type=int, help="Le journal d'un seul projet (csv, json).")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8", lazy=True), default="-",
+              help="Fichier à écrire (sans cette option : la sortie standard).")
+def export_funding(fmt: str, year: int | None, funder_id: int | None, project_id: int | None, output):
+    """Export the ledgers' entries (csv, json) or a funder's grants of a year (scdl)."""
+    from portal.funding.services import exports
+
+    filters = exports.EntryFilters(project_id=project_id, fiscal_year=year, funder_id=funder_id)
+    try:
+        if fmt == "scdl":
+            lines, warnings = exports.scdl_export_lines(funder_id, year)
+            for warning in warnings:
+                click.echo(f"Non exporté : {warning}", err=True)
+        elif fmt == "csv":
+            lines = exports.entries_csv_lines(filters)
+        else:
+            lines = [json.dumps(exports.entries_document(filters), ensure_ascii=False, indent=2), "\n"]
+    except exports.ExportError as error:
+        raise click.ClickException(str(error)) from None
+    for line in lines:
+        output.write(line)
+
+
+@portal_group.command("import-funding")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Tout vérifier et tout compter, sans rien enregistrer.")
+@click.option("--skip-invalid", is_flag=True, help="Importer les lignes lisibles et écarter les autres.")
+def import_funding(path: Path, dry_run: bool, skip_invalid: bool):
+    """Import a ledger CSV exported by the portal, or an SCDL « Subventions » file, in one transaction."""
+    from portal.funding.formats.tabular import FileFormatError
+    from portal.funding.services.imports import import_funding as run_import
+
+    def progress(rows):
+        return click.progressbar(rows, label="Import", file=sys.stderr, show_pos=True)
+
+    with write_intent():
+        try:
+            report = run_import(path.read_bytes(), path.name, skip_invalid=skip_invalid, progress=progress)
+        except FileFormatError as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from None
+        refused = bool(report.problems) and not skip_invalid
+        _print_import_report(report, refused, dry_run)
+        if refused or dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    if refused:
+        raise SystemExit(1)
+
+
+def _print_import_report(report, refused: bool, dry_run: bool) -> None:
+    click.echo(f"Fichier {report.filename} : {report.format_label}. " + " ".join(report.read_notes))
+    if report.problems:
+        click.echo(f"{len(report.problems)} ligne(s) refusée(s) :", err=True)
+        for problem in report.problems:
+            click.echo(f"  {problem}", err=True)
+    if refused:
+        click.echo("Rien n'a été importé : corrigez ces lignes, ou relancez avec --skip-invalid pour importer "
+                   "les autres.", err=True)
+        return
+    click.echo(f"{report.rows} ligne(s) lue(s) : {report.entries} écriture(s) ajoutée(s) sur "
+               f"{len(report.projects_touched)} projet(s), {report.duplicates} déjà présente(s).")
+    _print_created("Organisations créées (type à vérifier dans Organisations)", [
+        f"{org.name} ({org.kind_label}{', SIRET ' + org.siret if org.siret else ''})"
+        for org in report.organisations_created])
+    _print_created("Projets créés (visibles des partenaires du projet)", [
+        f"{project.title} — {project.carrier.name}" for project in report.projects_created])
+    if dry_run:
+        click.echo("Essai (--dry-run) : rien n'a été enregistré.")
+
+
+def _print_created(title: str, names: list[str], limit: int = 50) -> None:
+    if not names:
+        return
+    click.echo(f"{title} : {len(names)}")
+    for name in names[:limit]:
+        click.echo(f"  - {name}")
+    if len(names) > limit:
+        click.echo(f"  … et {len(names) - limit} autre(s).")

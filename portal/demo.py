@@ -4,6 +4,7 @@ Every loader finds what exists before creating it, so the command can run again 
 """
 
 from portal.accounts.demo import load_accounts
+from portal.funding.demo import load_funding
 from portal.projects.demo import load_projects
 
 
@@ -11,4 +12,5 @@ def load_demo(password: str) -> list[tuple[str, str]]:
     """Load every module's demo data; return the accounts to print (e-mail, description)."""
     accounts = load_accounts(password)
     accounts += load_projects(password, accounts)
+    load_funding(accounts)
     return [(user.email, f"{user.role_label}, {user.organisation.display_name}") for user in accounts]

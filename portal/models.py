@@ -2,4 +2,5 @@
 
 from portal.accounts.models import Invitation, Organisation, RecoveryCode, ThrottleBucket, User  # noqa: F401
 from portal.core.audit import AuditEvent  # noqa: F401
+from portal.funding import models as funding  # noqa: F401  (the ledger)
 from portal.projects import models as projects  # noqa: F401  (pages, partners, members, taxonomy, story)

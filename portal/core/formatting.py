@@ -8,7 +8,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal
 
 PARIS = ZoneInfo("Europe/Paris")
 LOCALE = "fr_FR"
@@ -44,14 +43,19 @@ def format_duration(seconds: int) -> str:
     return " ".join(parts)
 
 
+NARROW_NBSP, NBSP = "\u202f", "\u00a0"
+
+
 def format_cents(cents: int | None, with_symbol: bool = True) -> str:
-    """12345678 -> « 123 456,78 € » (narrow no-break spaces, as French typography wants)."""
+    """12345678 -> « 123 456,78 € » (narrow no-break spaces, as French typography wants).
+
+    Written out rather than asked of Babel: a funding page shows thousands of amounts, Babel takes
+    some 100 µs for each, and integer cents need no float (the tests compare both, amount by amount)."""
     if cents is None:
         return ""
-    euros = cents / 100
-    if with_symbol:
-        return format_currency(euros, "EUR", locale=LOCALE)
-    return format_decimal(euros, format="#,##0.00", locale=LOCALE)
+    units, decimals = divmod(abs(cents), 100)
+    text = f"{'-' if cents < 0 else ''}{units:,}".replace(",", NARROW_NBSP) + f",{decimals:02d}"
+    return f"{text}{NBSP}€" if with_symbol else text
 
 
 class AmountError(ValueError):

@@ -11,12 +11,17 @@ from werkzeug.security import safe_join
 from portal.core import formatting
 from portal.core.markdown import render_markdown
 
+PUBLIC_FUNDER_KINDS = frozenset({"caf", "departement", "commune", "etat"})
+
 
 def _navigation():
     """(endpoint, label) of the main menu for the current user; modules add their entries here."""
     if not current_user.is_authenticated:
         return []
     items = [("dashboard.index", "Tableau de bord"), ("projects.index", "Projets"), ("projects.panorama", "Panorama")]
+    if current_user.is_coordinator or current_user.organisation.kind in PUBLIC_FUNDER_KINDS:
+        # The network's funding page (other funders reach it from their dashboard; the page decides).
+        items.append(("funding.network_page", "Financements"))
     if current_user.can_invite():
         items.append(("admin.users", "Comptes"))
         items.append(("admin.organisations", "Organisations"))

@@ -8,6 +8,7 @@ route with none (or a reason in NOT_PAGES).
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
@@ -16,6 +17,8 @@ from portal.accounts import email_change, services
 from portal.accounts.models import Organisation, Role, User
 from portal.core.db import db
 from portal.core.partial_dates import parse_partial_date
+from portal.funding.rules import EntryKind
+from portal.funding.services.ledger import NewEntry, record_entry
 from portal.projects.services.comments import post_comment
 from portal.projects.services.milestones import MilestoneData, add_milestone
 from tests.browser.helpers import assert_no_serious_violations, axe_violations, login_as, press_on, tab_to
@@ -31,6 +34,7 @@ class People:
     project_id: int  # carried by the member's organisation, with a milestone and a comment
     milestone_id: int
     comment_id: int
+    entry_id: int  # a budget in the project's funding ledger
 
 
 @dataclass(frozen=True)
@@ -103,13 +107,19 @@ def anonymise_confirmation(page, live_server, people):
 
 
 def project_page(suffix: str = "") -> Callable:
-    """Opens a page of the people's project: ``suffix`` may use {milestone} and {comment}."""
+    """Opens a page of the people's project: ``suffix`` may use {milestone}, {comment} and {entry}."""
 
     def reach(page, live_server, people):
-        path = suffix.format(milestone=people.milestone_id, comment=people.comment_id)
+        path = suffix.format(milestone=people.milestone_id, comment=people.comment_id, entry=people.entry_id)
         page.goto(f"/projets/{people.project_id}{path}")
 
     return reach
+
+
+def payment_with_errors(page, live_server, people):
+    page.goto(f"/projets/{people.project_id}/financements/nouveau/versement")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("alert")).to_contain_text("Le formulaire contient")
 
 
 SCREENS = [
@@ -157,6 +167,11 @@ SCREENS = [
     Screen("projects.edit_milestone", "member", project_page("/jalons/{milestone}/modifier")),
     Screen("projects.edit_comment", "member", project_page("/commentaires/{comment}/modifier")),
     Screen("projects.taxonomy_page", "admin", "/projets/listes"),
+    Screen("funding.tab", "member", project_page("/financements")),
+    Screen("funding.record", "member", project_page("/financements/nouveau/budget")),
+    Screen("funding.record", "member", payment_with_errors, name="funding.record-erreurs"),
+    Screen("funding.annul", "member", project_page("/financements/{entry}/annuler")),
+    Screen("funding.network_page", "admin", "/financements"),
 ]
 
 # GET routes that show no page of their own.
@@ -164,6 +179,10 @@ NOT_PAGES = {
     "static": "files",
     "dashboard.home": "redirects to the login or the dashboard",
     "dashboard.healthz": "JSON for the load balancer",
+    "funding.ledger_csv": "a CSV file to save",
+    "funding.ledger_json": "a JSON file to save",
+    "funding.network_export": "a CSV or JSON file to save",
+    "funding.scdl_export": "an SCDL CSV file to save",
 }
 
 
@@ -176,9 +195,11 @@ def people(live_server) -> People:
         milestone = add_milestone(member, project, MilestoneData(kind="lancement", title="Premier atelier",
                                                                  when=parse_partial_date("2009")))
         comment = post_comment(member, project, "Bienvenue aux partenaires !")
+        budget = record_entry(project, member, NewEntry(kind=EntryKind.BUDGET, fiscal_year=2024,
+                                                        event_date=date(2024, 1, 20), amount_cents=18_000_00))
         return People(member=member, member_with_code=make_user(second_factor=True),
                       admin=make_user(role=Role.ADMIN), organisation=organisation, project_id=project.id,
-                      milestone_id=milestone.id, comment_id=comment.id)
+                      milestone_id=milestone.id, comment_id=comment.id, entry_id=budget.id)
 
 
 @pytest.fixture(scope="module")

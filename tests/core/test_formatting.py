@@ -1,8 +1,12 @@
 """French money and dates, amounts as people type them, SIRET keys, safe redirects."""
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
+from babel.numbers import format_currency, format_decimal
+from hypothesis import given
+from hypothesis import strategies as st
 
 from portal.core.formatting import AmountError, format_cents, format_day, format_moment, parse_amount
 from portal.core.siret import clean_siret, is_valid_siret
@@ -15,6 +19,13 @@ def test_money_is_shown_the_french_way():
     assert format_cents(123456789) == f"1{NNBSP}234{NNBSP}567,89\u00a0€"
     assert format_cents(-5000) == "-50,00\u00a0€"
     assert format_cents(0, with_symbol=False) == "0,00"
+
+
+@given(st.integers(min_value=-10**13, max_value=10**13))
+def test_money_is_written_as_babel_writes_it(cents):
+    assert format_cents(cents) == format_currency(Decimal(cents) / 100, "EUR", locale="fr_FR")
+    assert format_cents(cents, with_symbol=False) == format_decimal(Decimal(cents) / 100, format="#,##0.00",
+                                                                    locale="fr_FR")
 
 
 def test_times_are_shown_in_paris_time():

@@ -259,13 +259,14 @@ def _apply_partners(project: Project, choices: list[tuple[Organisation, str]]) -
     project.partners = rows
 
 
-def create_project(actor: User, data: ProjectData) -> Project:
-    """Create a project; the creator's organisation carries it unless a coordinator chose another."""
-    if not can_change_carrier(actor) and data.carrier_id != actor.organisation_id:
+def create_project(actor: User | None, data: ProjectData) -> Project:
+    """Create a project; the creator's organisation carries it unless a coordinator chose another.
+    ``actor`` None: a command creates it (a funding import that meets a project it does not know)."""
+    if actor is not None and not can_change_carrier(actor) and data.carrier_id != actor.organisation_id:
         raise ProjectError("Vous pouvez créer un projet pour votre organisation seulement.", "carrier_id")
     checked = _validate(data)
     now = utcnow()
-    project = Project(created_by_id=actor.id, created_at=now, updated_at=now)
+    project = Project(created_by_id=actor.id if actor else None, created_at=now, updated_at=now)
     db.session.add(project)
     _apply(project, data, checked)
     db.session.flush()
