@@ -272,5 +272,6 @@ def test_a_coordinator_starts_the_report_of_a_whole_rencontre(client, login, wor
     response = client.post(f"/rencontres/{world.atelier.rencontre_id}/comptes-rendus/nouveau",
                            data={"atelier_id": "", "title": "Synthèse de la journée"})
     assert response.status_code == 302
-    report = db.session.execute(db.select(CompteRendu).where(CompteRendu.title == "Synthèse de la journée")).scalar_one()
+    report = db.session.execute(
+        db.select(CompteRendu).where(CompteRendu.title == "Synthèse de la journée")).scalar_one()
     assert report.atelier_id is None and report.heading == "Synthèse de la journée"
