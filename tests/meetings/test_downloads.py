@@ -118,7 +118,7 @@ def _font_names(reader) -> set[str]:
 class CountingHandler(BaseHTTPRequestHandler):
     hits: list[str] = []
 
-    def do_GET(self):  # noqa: N802 (http.server's name)
+    def do_GET(self):
         CountingHandler.hits.append(self.path)
         self.send_response(200)
         self.send_header("Content-Type", "image/png")
