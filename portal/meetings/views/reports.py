@@ -117,7 +117,8 @@ def _publish(report_id: int, change_note: str, form: DraftForm):
     db.session.commit()
     skipped = f" {len(rendered.skipped_resources)} ressource(s) ignorée(s) dans le PDF." \
         if rendered.skipped_resources else ""
-    flash(f"Version {version.number} publiée ({version.page_count} pages).{skipped}", "success")
+    pages = f"{version.page_count} page{'s' if version.page_count > 1 else ''}"
+    flash(f"Version {version.number} publiée ({pages}).{skipped}", "success")
     return redirect(url_for("meetings.report", report_id=report_id))
 
 
