@@ -321,3 +321,8 @@ def _refuse_bulk_changes(state) -> None:
     if (state.is_update or state.is_delete) and any(
             mapper.class_ is ReportVersion for mapper in state.all_mappers):
         raise ImmutableVersionError("Published versions are never updated or deleted.")
+
+
+def can_organise(user) -> bool:
+    """Creating rencontres, ateliers and comptes rendus: the coordinators' work."""
+    return _is_coordinator(user)

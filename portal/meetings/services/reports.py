@@ -33,7 +33,7 @@ from portal.core import audit
 from portal.core.db import db, utcnow
 from portal.core.formatting import format_moment
 from portal.core.markdown import render_markdown
-from portal.meetings.models import Atelier, CompteRendu, Rencontre, ReportStatus, ReportVersion
+from portal.meetings.models import Atelier, CompteRendu, Rencontre, ReportStatus, ReportVersion, Testimony
 from portal.meetings.services.common import MeetingError, optional_text
 from portal.network import services as network
 from portal.pdf import PdfRenderError, RenderedPdf, ReportDocument
@@ -299,6 +299,16 @@ def versions_of(report: CompteRendu) -> list[ReportVersion]:
 def latest_version(report: CompteRendu) -> ReportVersion | None:
     return db.session.execute(db.select(ReportVersion).where(ReportVersion.report_id == report.id)
                               .order_by(ReportVersion.number.desc()).limit(1)).scalar_one_or_none()
+
+
+def reports_mentioning(project) -> list[CompteRendu]:
+    """Published comptes rendus whose atelier heard a testimony about this project (for the project page)."""
+    return db.session.execute(
+        db.select(CompteRendu).join(Atelier, CompteRendu.atelier_id == Atelier.id)
+        .join(Testimony, Testimony.atelier_id == Atelier.id)
+        .where(Testimony.project_id == project.id, CompteRendu.status == ReportStatus.PUBLISHED)
+        .order_by(CompteRendu.id.desc())
+    ).unique().scalars().all()
 
 
 def version_or_none(report: CompteRendu, number: int) -> ReportVersion | None:

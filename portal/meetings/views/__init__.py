@@ -1,0 +1,14 @@
+"""The meetings blueprint: the calendar of rencontres, their ateliers, and the comptes rendus.
+
+One module per area, each registering its routes on ``bp`` (other modules add theirs the same way,
+without editing these): ``calendar`` (list and iCalendar files), ``rencontres`` (rencontre and atelier
+pages and forms), ``reports`` (editor, preview, publishing, the report page and its versions),
+``downloads`` (the stored PDFs). Every handler is load (404) → permission → service → one commit.
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("meetings", __name__, url_prefix="/rencontres")
+
+from portal.meetings import dashboard, integrity  # noqa: E402,F401
+from portal.meetings.views import calendar, downloads, rencontres, reports  # noqa: E402,F401
