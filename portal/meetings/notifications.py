@@ -141,9 +141,9 @@ def _send_after_commit(session: Session) -> None:
         send_pending(mail)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    if not session.in_transaction():  # the whole transaction, not a savepoint of it
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, previous_transaction) -> None:
+    if not previous_transaction.nested:  # the whole transaction, not a savepoint inside it
         session.info.pop(PENDING_KEY, None)
 
 
@@ -162,10 +162,3 @@ def audience_choices(report: CompteRendu, publisher_id: int | None = None) -> li
         options.append((audience.value, audience.label, count))
     return options
 
-
-def register(app) -> None:
-    """``report_audiences(report)`` in templates: the options of ``templates/meetings/_audience.html``."""
-    from flask_login import current_user
-
-    app.jinja_env.globals["report_audiences"] = lambda report: audience_choices(
-        report, getattr(current_user, "id", None))
