@@ -60,8 +60,9 @@ class PendingMail:
 
 
 def chosen_audience() -> Audience | None:
-    """The audience the coordinator ticked in the publish form; None outside a request (commands, demo)."""
-    if not has_request_context():
+    """The audience the coordinator ticked in the publish form; None outside a form's POST (commands, the
+    demo, code that publishes under a request context of its own)."""
+    if not has_request_context() or request.method != "POST":
         return None
     try:
         return Audience(request.form.get(FIELD_NAME) or DEFAULT_AUDIENCE)

@@ -59,11 +59,13 @@ def test_the_network_gets_the_link_but_not_the_publisher(app, mailbox, people, r
                                   "participante@exemple.fr"]
     message = mailbox.to("autre@exemple.fr")[0]
     assert message["Subject"] == "Compte rendu publié : Atelier n°2 : Isolement"
-    body = mailbox.body(message)
+    body = mailbox.body(message).replace("\r\n", "\n")
     assert f"/rencontres/comptes-rendus/{report.id}" in body or f"comptes-rendus/{report.id}" in body
     assert f"comptes-rendus/{report.id}/v{version.number}.pdf" in body
-    assert "publié par Coord" in body and "partenaire du réseau" in body
-    assert "/compte" in body  # how to stop these mails
+    assert "vient d'être publié par Coord.\n\nPour le lire en ligne :\n" in body and "partenaire du réseau" in body
+    assert "(Il faut être connecté·e à Passerelle pour l'ouvrir.)\n--\n" in body
+    assert "partenaire du réseau sur Passerelle.\nPour ne plus recevoir les comptes rendus publiés par e-mail : " \
+           "https://passerelle.test/compte\n" in body  # how to stop these mails
 
 
 def test_the_default_when_the_form_says_nothing_is_the_network(app, mailbox, people, report):
@@ -89,7 +91,8 @@ def test_a_second_version_says_what_changed(app, mailbox, people, report):
     publish_from_form(app, people["coordinator"], report, "participants", note="Une proposition ajoutée")
     message = mailbox.to("participante@exemple.fr")[0]
     assert message["Subject"] == "Compte rendu mis à jour (version 2) : Atelier n°2 : Isolement"
-    assert "Ce qui a changé : Une proposition ajoutée" in mailbox.body(message)
+    body = mailbox.body(message).replace("\r\n", "\n")
+    assert "a été mis à jour par Coord : version 2.\nCe qui a changé : Une proposition ajoutée\n\nPour le lire" in body
 
 
 def test_people_who_turned_it_off_and_inactive_accounts_get_nothing(app, mailbox, people, report):

@@ -91,7 +91,8 @@ def measure_download(app, report, actor, downloads: int) -> dict:
     if url is None:
         return {}
     client = app.test_client()
-    assert client.post("/connexion", data={"email": actor.email, "password": PASSWORD}).status_code == 302
+    login = client.post("/connexion", data={"email": actor.email, "password": PASSWORD}, base_url=BASE_URL)
+    assert login.status_code == 302 and "/connexion" not in login.headers["Location"], login.headers
     samples = []
     for _ in range(downloads):
         seconds, response = timed(lambda: client.get(url, base_url=BASE_URL))
