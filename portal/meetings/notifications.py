@@ -1,6 +1,6 @@
 """Mailing a compte rendu's publication: to the network's partners, or to the atelier's participants only.
 
-The coordinator chooses in the publish form (field ``audience``, see ``templates/meetings/_audience.html``).
+The coordinator chooses in the publish form (field ``audience``, see ``templates/meetings/_publish_options.html``).
 This module listens to ``reports.on_publish``: inside the publishing transaction it works out the
 recipients and the messages (the database can still be read there), keeps them on the session, and sends
 them once the transaction is committed. A publication that is rolled back mails nobody, and a mail

@@ -9,7 +9,7 @@ from portal.meetings.views import bp
 
 @bp.app_context_processor
 def audience_helpers() -> dict:
-    """``report_audiences(report)`` for ``templates/meetings/_audience.html``: each choice and how many
+    """``report_audiences(report)`` for ``templates/meetings/_publish_options.html``: each choice and how many
     people it would mail (the publisher excepted)."""
     def report_audiences(report):
         return notifications.audience_choices(report, getattr(current_user, "id", None))
