@@ -275,3 +275,14 @@ def test_a_coordinator_starts_the_report_of_a_whole_rencontre(client, login, wor
     report = db.session.execute(
         db.select(CompteRendu).where(CompteRendu.title == "Synthèse de la journée")).scalar_one()
     assert report.atelier_id is None and report.heading == "Synthèse de la journée"
+
+
+def test_the_dashboard_shows_coming_rencontres_only(client, login, app):
+    from datetime import UTC, datetime, timedelta
+
+    make_rencontre("Rencontre de l'an dernier", ordinal=1, starts_at=datetime.now(UTC) - timedelta(days=300))
+    make_rencontre("Rencontre de printemps", ordinal=3, starts_at=datetime.now(UTC) + timedelta(days=20))
+    login(make_user())
+    page = client.get("/tableau-de-bord")
+    assert "Prochaines rencontres" in page and "3e rencontre — Rencontre de printemps" in page
+    assert "Rencontre de l'an dernier" not in page
