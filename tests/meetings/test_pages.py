@@ -286,3 +286,18 @@ def test_the_dashboard_shows_coming_rencontres_only(client, login, app):
     page = client.get("/tableau-de-bord")
     assert "Prochaines rencontres" in page and "3e rencontre — Rencontre de printemps" in page
     assert "Rencontre de l'an dernier" not in page
+
+
+def test_a_render_failure_publishes_nothing_and_says_why(client, login, world, monkeypatch):
+    from portal.pdf import PdfRenderError
+
+    def failing(document):
+        raise PdfRenderError("La mise en page a dépassé le temps permis (120 s).")
+
+    monkeypatch.setattr(reports, "render_pdf", failing)
+    login(world.coordinator)
+    response = save(client, world, world.report.body, action="publish")
+    page = client.get(response.headers["Location"])
+    assert "Brouillon enregistré, mais non publié : La mise en page a dépassé le temps permis (120 s)." in page
+    db.session.refresh(world.report)
+    assert world.report.status == ReportStatus.DRAFT and reports.versions_of(world.report) == []
