@@ -4,7 +4,7 @@ import functools
 import hashlib
 import os
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.security import safe_join
@@ -64,15 +64,19 @@ def _version_static_urls(endpoint: str, values: dict) -> None:
 
 
 def _network_name() -> str:
-    """The name an admin set (``portal.network`` registers the provider), else the configured one. An error
-    page shown because the database is down still renders, with the configured name."""
+    """The name an admin set (``portal.network`` registers the provider), read once per request; else, and
+    outside requests (a template rendered by a command or a render thread, which must not touch the
+    request's database session), the configured one. An error page shown because the database is down
+    still renders, with the configured name."""
     provider = current_app.extensions.get("portal.network_name")
-    if provider is not None:
+    if provider is None or not has_request_context():
+        return current_app.config["NETWORK_NAME"]
+    if "network_name" not in g:
         try:
-            return provider()
+            g.network_name = provider()
         except SQLAlchemyError:
-            pass
-    return current_app.config["NETWORK_NAME"]
+            g.network_name = current_app.config["NETWORK_NAME"]
+    return g.network_name
 
 
 def register(app: Flask) -> None:

@@ -21,4 +21,6 @@ def verify_published_pdfs() -> integrity.Verdict:
             if hashlib.sha256(row.pdf or b"").hexdigest() != row.sha256:
                 return integrity.Verdict(False, f"Compte rendu {row.report_id}, version {row.number} : le PDF stocké "
                                                 "ne correspond plus à son empreinte SHA-256.")
-    return integrity.Verdict(True, f"{len(ids)} PDF publiés vérifiés.")
+    if len(ids) == 1:
+        return integrity.Verdict(True, "1 PDF publié vérifié, intact.")
+    return integrity.Verdict(True, f"{len(ids)} PDF publiés vérifiés, tous intacts.")

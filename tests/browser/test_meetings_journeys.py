@@ -3,6 +3,7 @@ reads it, downloads the PDF and its text is read back with pypdf."""
 
 import io
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -58,7 +59,7 @@ def test_a_coordinator_publishes_and_a_partner_downloads_the_pdf(page, new_page,
         reader_page.get_by_role("link", name=re.compile("Télécharger le PDF")).click()
     download = download_info.value
     assert download.suggested_filename == "compte-rendu-atelier-2-isolement-v1.pdf"
-    reader = PdfReader(io.BytesIO(open(download.path(), "rb").read()))
+    reader = PdfReader(io.BytesIO(Path(download.path()).read_bytes()))
     text = " ".join(" ".join(page_.extract_text().split()) for page_ in reader.pages)
     assert "Atelier n°2 : Isolement" in text and "Fouzia Zahar et Claudy Debaix" in text
     assert "L'isolement n'a pas un visage." in text or "L’isolement n’a pas un visage." in text

@@ -15,7 +15,7 @@ def test_verifier_is_registered_and_passes_on_sound_data(app):
     with app.test_request_context():
         reports.publish(coordinator(), make_report())
     verdict = verify_published_pdfs()
-    assert verdict.ok and verdict.summary == "1 PDF publiés vérifiés."
+    assert verdict.ok and verdict.summary == "1 PDF publié vérifié, intact."
 
 
 def test_verifier_names_the_version_whose_bytes_changed_behind_the_walls(app):

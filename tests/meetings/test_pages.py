@@ -275,3 +275,29 @@ def test_a_coordinator_starts_the_report_of_a_whole_rencontre(client, login, wor
     report = db.session.execute(
         db.select(CompteRendu).where(CompteRendu.title == "Synthèse de la journée")).scalar_one()
     assert report.atelier_id is None and report.heading == "Synthèse de la journée"
+
+
+def test_the_dashboard_shows_coming_rencontres_only(client, login, app):
+    from datetime import UTC, datetime, timedelta
+
+    make_rencontre("Rencontre de l'an dernier", ordinal=1, starts_at=datetime.now(UTC) - timedelta(days=300))
+    make_rencontre("Rencontre de printemps", ordinal=3, starts_at=datetime.now(UTC) + timedelta(days=20))
+    login(make_user())
+    page = client.get("/tableau-de-bord")
+    assert "Prochaines rencontres" in page and "3e rencontre — Rencontre de printemps" in page
+    assert "Rencontre de l'an dernier" not in page
+
+
+def test_a_render_failure_publishes_nothing_and_says_why(client, login, world, monkeypatch):
+    from portal.pdf import PdfRenderError
+
+    def failing(document):
+        raise PdfRenderError("La mise en page a dépassé le temps permis (120 s).")
+
+    monkeypatch.setattr(reports, "render_pdf", failing)
+    login(world.coordinator)
+    response = save(client, world, world.report.body, action="publish")
+    page = client.get(response.headers["Location"])
+    assert "Brouillon enregistré, mais non publié : La mise en page a dépassé le temps permis (120 s)." in page
+    db.session.refresh(world.report)
+    assert world.report.status == ReportStatus.DRAFT and reports.versions_of(world.report) == []

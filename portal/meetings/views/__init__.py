@@ -5,6 +5,11 @@ without editing these): ``calendar`` (list and iCalendar files), ``rencontres`` 
 pages and forms), ``reports`` (editor, preview, publishing, the report page and its versions),
 ``downloads`` (the stored PDFs), ``compare`` (the text diff of two versions), ``publishing_notice``
 (who is mailed on publishing). Every handler is load (404) → permission → service → one commit.
+
+Extension points for other modules: ``services.reports.on_publish(listener)`` (called with each version
+recorded, inside the publishing transaction; ``request.form`` holds the editor's fields), and the
+templates ``meetings/_publish_options.html`` (inside the editor's "Publier" fieldset) and
+``meetings/_versions_extra.html`` (under the versions table), included when they exist.
 """
 
 from flask import Blueprint
