@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.core.db import db
+from portal.core.formatting import format_count
 from portal.core.permissions import current_actor
 from portal.meetings.forms import DraftForm, NewReportForm
 from portal.meetings.models import CompteRendu, can_organise
@@ -115,10 +116,9 @@ def _publish(report_id: int, change_note: str, form: DraftForm):
         flash(f"Brouillon enregistré, mais non publié : {error.message}", "error")
         return redirect(url_for("meetings.edit_report", report_id=report_id))
     db.session.commit()
-    skipped = f" {len(rendered.skipped_resources)} ressource(s) ignorée(s) dans le PDF." \
-        if rendered.skipped_resources else ""
-    pages = f"{version.page_count} page{'s' if version.page_count > 1 else ''}"
-    flash(f"Version {version.number} publiée ({pages}).{skipped}", "success")
+    ignored = len(rendered.skipped_resources)
+    skipped = f" {format_count(ignored, 'ressource ignorée', 'ressources ignorées')} dans le PDF." if ignored else ""
+    flash(f"Version {version.number} publiée ({format_count(version.page_count, 'page')}).{skipped}", "success")
     return redirect(url_for("meetings.report", report_id=report_id))
 
 
