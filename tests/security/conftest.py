@@ -1,6 +1,6 @@
-"""The access matrix's fixtures: the network is built once for the whole folder, inside one outer
-transaction rolled back at the end; each test (one actor, one table) works in a savepoint of it, and
-each request in a savepoint of that, so nothing a row does is seen by the next.
+"""The security tests' fixtures (access matrix, hostile input): the network is built once for the whole
+folder, inside one outer transaction rolled back at the end; each test (one actor, one table) works in a
+savepoint of it, and each request in a savepoint of that, so nothing a row does is seen by the next.
 
 This folder replaces the suite's per-test rollback (``_rollback_each_test``) with that arrangement."""
 
@@ -94,6 +94,20 @@ class Visitor:
             self.client._cookies.clear()
             self.client._cookies.update(saved)
         return outcome(response)
+
+    def post_counted(self, url: str, data: dict, count) -> tuple[int, object]:
+        """POST ``data`` (undone afterwards), and ``count()`` read in an app context before the undoing."""
+        saved = dict(self.client._cookies)
+        savepoint = self.connection.begin_nested()
+        try:
+            response = self.client.post(url, data=data, buffered=True)
+            with self.client.application.app_context():
+                counted = count()
+        finally:
+            savepoint.rollback()
+            self.client._cookies.clear()
+            self.client._cookies.update(saved)
+        return response.status_code, counted
 
     def check(self, table) -> None:
         """Play every row of ``table`` for this actor; fail once, listing every answer that differs."""
