@@ -9,6 +9,7 @@ import, a future form) must still be harmless when shown."""
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 
@@ -142,6 +143,9 @@ def pages(stored: Stored) -> list[str]:
     project = f"/projets/{stored.project_id}"
     return [
         "/tableau-de-bord", "/projets", "/projets?q=script", "/projets/panorama", "/projets/listes",
+        # Reflected: a vector in the address, shown back in the search and filter forms.
+        f"/projets?q={quote(VECTORS[36])}", f"/projets?q={quote(VECTORS[0])}&territory={quote(VECTORS[4])}",
+        f"/admin/journal?action={quote(VECTORS[21])}",
         project, f"{project}/modifier", f"{project}/historique", f"{project}/membres",
         f"{project}/jalons/{stored.milestone_id}/modifier", f"{project}/financements",
         f"{project}/financements/{stored.entry_id}/annuler", f"{project}/financements/nouveau/demande",
