@@ -154,7 +154,7 @@ SCREENS = [
     Screen("journal.index", "admin", "/admin/journal"),
     Screen("journal.index", "admin", "/admin/journal?action=login.succeeded", name="journal.index-filtre"),
     Screen("projects.index", "member", "/projets"),
-    Screen("projects.index", "member", "/projets?q=atelier&territory=rural", name="projects.index-recherche"),
+    Screen("projects.index", "member", "/projets?mots=atelier&territoire=rural", name="projects.index-recherche"),
     Screen("projects.panorama", "member", "/projets/panorama"),
     Screen("projects.new", "member", "/projets/nouveau"),
     Screen("projects.show", "member", project_page()),

@@ -142,9 +142,9 @@ def stored(live_server) -> Stored:
 def pages(stored: Stored) -> list[str]:
     project = f"/projets/{stored.project_id}"
     return [
-        "/tableau-de-bord", "/projets", "/projets?q=script", "/projets/panorama", "/projets/listes",
+        "/tableau-de-bord", "/projets", "/projets?mots=script", "/projets/panorama", "/projets/listes",
         # Reflected: a vector in the address, shown back in the search and filter forms.
-        f"/projets?q={quote(VECTORS[36])}", f"/projets?q={quote(VECTORS[0])}&territory={quote(VECTORS[4])}",
+        f"/projets?mots={quote(VECTORS[36])}", f"/projets?mots={quote(VECTORS[0])}&territoire={quote(VECTORS[4])}",
         f"/admin/journal?action={quote(VECTORS[21])}",
         project, f"{project}/modifier", f"{project}/historique", f"{project}/membres",
         f"{project}/jalons/{stored.milestone_id}/modifier", f"{project}/financements",
