@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from portal.accounts.models import User
 from portal.core.audit import AuditEvent
 from portal.core.db import db
-from tests.security.access.matrix import outcome
+from tests.security.access.matrix import outcome, tables
 from tests.security.access.network import ACTORS, Network, build_network
 from tests.support.factories import PASSWORD
 from tests.support.totp import portal_code
@@ -34,6 +34,7 @@ def shared(app):
         engines[None] = connection
         db.session.configure(join_transaction_mode="create_savepoint")
         try:
+            tables()  # every blueprint's table module, so their network extensions are registered
             network = build_network()
             db.session.commit()
             db.session.close()

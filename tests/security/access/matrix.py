@@ -10,18 +10,22 @@ gets, in the order of ``ACTORS``::
         restricted="login    200     200     200    404      200         200   login")
 
 ``login`` is a 302 to the login page; any other word is the exact HTTP status. The URL's variables come
-from the network (``project_id`` is the object's project, ``milestone_id`` its milestone...) unless the
-row fixes them (``values={"kind": "budget"}``). Forms are posted empty (with their CSRF token): the row
+from the network (``project_id`` is the object's project, ``milestone_id`` its milestone...; another
+blueprint's objects are in ``network.extras[object]``, read by the variable's name) unless the row fixes
+them (``values={"kind": "budget"}``). Forms are posted empty (with their CSRF token): the row
 says whether the person got past the permission check (a form re-shown with its errors, 422) or not.
 Each request runs in a savepoint rolled back after it, so no row sees another's effects.
 """
 
+import importlib
+import pkgutil
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from tests.security.access.network import ACTORS, Network
 
+OBJECTS = ("own", "other", "restricted", "public", "draft", "any")
 VARIABLE = re.compile(r"<(?:[^>]*:)?(\w+)>")
 OBJECT_VALUES = {
     "project_id": lambda ids: ids.project,
@@ -39,6 +43,8 @@ class Row:
     own: str | None = None
     other: str | None = None
     restricted: str | None = None
+    public: str | None = None  # objects of other blueprints' tables (a public report, a draft...)
+    draft: str | None = None
     any: str | None = None
     values: dict = field(default_factory=dict)
     query: dict = field(default_factory=dict)
@@ -46,7 +52,7 @@ class Row:
 
     def expectations(self) -> dict[str, list[str]]:
         """object → the expected answer of each actor, checked to have one column per actor."""
-        table = {name: words.split() for name in ("own", "other", "restricted", "any")
+        table = {name: words.split() for name in OBJECTS
                  if (words := getattr(self, name)) is not None}
         assert table, f"{self.method} {self.rule}: a row says what at least one object answers"
         for name, words in table.items():
@@ -60,14 +66,18 @@ class Row:
         return f"{self.method} {self.rule}" + (f" [{fixed}]" if fixed else "")
 
     def url(self, network: Network, obj: str, actor: str) -> str:
-        ids = network.projects.get(obj if obj != "any" else "own")
+        ids = network.projects.get(obj if obj in network.projects else "own")
 
         def given(value):
             return value(network, obj, actor) if callable(value) else value
 
         def value(match):
             name = match.group(1)
-            return str(given(self.values[name]) if name in self.values else OBJECT_VALUES[name](ids))
+            if name in self.values:
+                return str(given(self.values[name]))
+            if name in OBJECT_VALUES:
+                return str(OBJECT_VALUES[name](ids))
+            return str(getattr(network.extras[obj], name))  # another blueprint's objects
 
         query = {name: given(value) for name, value in self.query.items()}
         return VARIABLE.sub(value, self.rule) + (f"?{urlencode(query)}" if query else "")
@@ -82,3 +92,17 @@ def outcome(response) -> str:
 
 def covered(tables) -> set[tuple[str, str]]:
     return {(row.method, row.rule) for table in tables for row in table}
+
+
+def tables() -> dict[str, list]:
+    """The ``TABLE`` of every ``test_<blueprint>.py`` of this folder (importing them also registers their
+    network extensions)."""
+    import tests.security.access as package
+
+    found = {}
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name.startswith("test_"):
+            imported = importlib.import_module(f"{package.__name__}.{module.name}")
+            if hasattr(imported, "TABLE"):
+                found[module.name] = imported.TABLE
+    return found

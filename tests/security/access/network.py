@@ -46,6 +46,14 @@ class Network:
     theme: int
     public: int
     tokens: dict[str, str] = field(default_factory=dict)  # invitation, reset, email
+    # Another blueprint's objects by name ("public", "draft"...): ids as attributes named like its URL
+    # variables (report_id...). A blueprint adds its builder to EXTENSIONS.
+    extras: dict[str, object] = field(default_factory=dict)
+
+
+# Functions (network, people: actor → User) → None, run after the projects are built, that add a
+# blueprint's objects to ``network.extras`` (and may reuse ``network.extras`` keys of their own).
+EXTENSIONS: list = []
 
 
 def _story(project, author, funder, funder_member, commenter) -> ProjectIds:
@@ -107,5 +115,8 @@ def build_network() -> Network:
         organisations={key: org.id for key, org in orgs.items()},
         projects=ids, target_user=target.id, theme=make_theme().id, public=make_public().id, tokens=tokens,
     )
+    db.session.flush()
+    for extend in EXTENSIONS:
+        extend(network, people)
     db.session.flush()
     return network

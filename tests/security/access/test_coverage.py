@@ -4,26 +4,12 @@ here), every row names a route that exists, and a method a route does not take a
 A blueprint's table is the ``TABLE`` of its ``test_<blueprint>.py`` module here: a new module is found
 by itself."""
 
-import importlib
-import pkgutil
-
 import pytest
 
-import tests.security.access as package
-from tests.security.access.matrix import VARIABLE, covered
+from tests.security.access.matrix import VARIABLE, covered, tables
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}  # answered by Flask itself for every route
 OTHER_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-
-
-def tables() -> dict[str, list]:
-    found = {}
-    for module in pkgutil.iter_modules(package.__path__):
-        if module.name.startswith("test_"):
-            imported = importlib.import_module(f"{package.__name__}.{module.name}")
-            if hasattr(imported, "TABLE"):
-                found[module.name] = imported.TABLE
-    return found
 
 
 def any_url(rule) -> str:
