@@ -43,9 +43,10 @@ class Form:
     values: dict = field(default_factory=dict)
     fields: tuple[str, ...] | None = None  # when no page shows the form to this actor
     done: tuple[int, ...] = ()  # statuses other than a redirect that mean the post was accepted
+    obj: str = "own"  # which object of the network the URL names
 
     def url(self, network: Network, rule: str | None = None) -> str:
-        return Row("POST", rule or self.rule, any="", values=self.values).url(network, "own", self.actor)
+        return Row("POST", rule or self.rule, any="", values=self.values).url(network, self.obj, self.actor)
 
     @property
     def id(self) -> str:
