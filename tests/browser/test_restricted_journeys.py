@@ -39,7 +39,7 @@ class Restricted:
 def restricted(live_server) -> Restricted:
     with live_server.database():
         carrier = make_organisation("Centre social des Tilleuls")
-        partner_org = make_organisation("Association Clair-Obscur", OrganisationKind.ASSOCIATION)
+        partner_org = make_organisation("Collectif Clair-Obscur", OrganisationKind.ASSOCIATION)
         outsider_org = make_organisation("CAF voisine", OrganisationKind.CAF)
         author, partner, outsider = (make_user(organisation=carrier), make_user(organisation=partner_org),
                                      make_user(organisation=outsider_org))
