@@ -6,7 +6,7 @@ so the absence is the outsider's, not the test's."""
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -14,6 +14,14 @@ from portal.accounts.models import OrganisationKind
 from portal.core.partial_dates import parse_partial_date
 from portal.funding.rules import EntryKind
 from portal.funding.services.ledger import NewEntry, record_entry
+from portal.meetings.services import reports
+from portal.meetings.services.rencontres import (
+    AtelierData,
+    RencontreData,
+    TestimonyData,
+    create_atelier,
+    create_rencontre,
+)
 from portal.projects.models import PartnerRole, Visibility
 from portal.projects.services.comments import post_comment
 from portal.projects.services.milestones import MilestoneData, add_milestone
@@ -33,6 +41,7 @@ class Restricted:
     milestone_id: int
     comment_id: int
     entry_id: int
+    report_id: int  # a published compte rendu with a testimony on the project
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +66,17 @@ def restricted(live_server) -> Restricted:
         # The outsider's organisation funds a network project too: it may open the network's funding pages.
         visible = make_project(carrier, author, title="Projet ouvert des Tilleuls")
         record_entry(visible, author, NewEntry(EntryKind.DEMANDE, 2024, date(2024, 2, 1), 100_000, funder=outsider_org))
+        # A rencontre's atelier heard a testimony on the project: its compte rendu names the project (the
+        # network published it) but links to it only for those who may open it.
+        rencontre = create_rencontre(None, RencontreData("Rencontre des Tilleuls", datetime(2025, 3, 12, 8, 30,
+                                                                                           tzinfo=UTC), 3))
+        atelier = create_atelier(None, rencontre, AtelierData(1, "Écoute", testimonies=[
+            TestimonyData(project.id, carrier.id)]))
+        report = reports.create_report(None, rencontre, atelier, body="Un atelier d'écoute.")
+        with live_server.app.test_request_context():
+            reports.publish(None, report)
         return Restricted(partner=partner, outsider=outsider, project_id=project.id, milestone_id=milestone.id,
-                          comment_id=comment.id, entry_id=entry.id)
+                          comment_id=comment.id, entry_id=entry.id, report_id=report.id)
 
 
 def links(restricted: Restricted) -> dict[str, str]:
@@ -100,5 +118,9 @@ def test_journey_5_an_unrelated_organisation_cannot_reach_a_restricted_project_b
         response = page.request.get(path) if name in ("csv", "json") else page.goto(path)
         assert response.status == 404, f"{name} ({path}): {response.status}"
         assert not WORDS.search(response.text()), f"the 404 of {name} names the project"
+    page.goto(f"/rencontres/comptes-rendus/{restricted.report_id}")
+    assert page.locator(f'a[href$="/projets/{restricted.project_id}"]').count() == 0, "the report links to it"
+    insider.goto(f"/rencontres/comptes-rendus/{restricted.report_id}")
+    assert insider.locator(f'a[href$="/projets/{restricted.project_id}"]').count() == 1
     page.goto("/projets?mots=confidences")
     assert page.locator(".result-count").inner_text().startswith("Aucun projet")

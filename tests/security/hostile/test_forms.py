@@ -104,6 +104,14 @@ FORMS = [
     Form("/projets/listes/<kind>/<int:entry_id>/supprimer", "coordinator", "/projets/listes",
          {"kind": "themes", "entry_id": network_value("theme")}),
     Form("/projets/nouveau", "carrier"),
+    # Meetings (rencontres and comptes rendus): coordinators organise; the partner co-facilitates "draft".
+    Form("/rencontres/nouvelle", "coordinator"),
+    Form("/rencontres/<int:rencontre_id>/modifier", "coordinator"),
+    Form("/rencontres/<int:rencontre_id>/ateliers/nouveau", "coordinator"),
+    Form("/rencontres/ateliers/<int:atelier_id>/modifier", "coordinator"),
+    Form("/rencontres/<int:rencontre_id>/comptes-rendus/nouveau", "coordinator"),
+    Form("/rencontres/comptes-rendus/<int:report_id>/brouillon", "partner", obj="draft"),
+    Form("/reseau/identite", "admin"),
 ]
 
 
