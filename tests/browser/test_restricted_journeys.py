@@ -14,14 +14,7 @@ from portal.accounts.models import OrganisationKind
 from portal.core.partial_dates import parse_partial_date
 from portal.funding.rules import EntryKind
 from portal.funding.services.ledger import NewEntry, record_entry
-from portal.meetings.services import reports
-from portal.meetings.services.rencontres import (
-    AtelierData,
-    RencontreData,
-    TestimonyData,
-    create_atelier,
-    create_rencontre,
-)
+from portal.meetings.services import rencontres, reports
 from portal.projects.models import PartnerRole, Visibility
 from portal.projects.services.comments import post_comment
 from portal.projects.services.milestones import MilestoneData, add_milestone
@@ -68,10 +61,10 @@ def restricted(live_server) -> Restricted:
         record_entry(visible, author, NewEntry(EntryKind.DEMANDE, 2024, date(2024, 2, 1), 100_000, funder=outsider_org))
         # A rencontre's atelier heard a testimony on the project: its compte rendu names the project (the
         # network published it) but links to it only for those who may open it.
-        rencontre = create_rencontre(None, RencontreData("Rencontre des Tilleuls", datetime(2025, 3, 12, 8, 30,
-                                                                                           tzinfo=UTC), 3))
-        atelier = create_atelier(None, rencontre, AtelierData(1, "Écoute", testimonies=[
-            TestimonyData(project.id, carrier.id)]))
+        when = datetime(2025, 3, 12, 8, 30, tzinfo=UTC)
+        rencontre = rencontres.create_rencontre(None, rencontres.RencontreData("Rencontre des Tilleuls", when, 3))
+        atelier = rencontres.create_atelier(None, rencontre, rencontres.AtelierData(1, "Écoute", testimonies=[
+            rencontres.TestimonyData(project.id, carrier.id)]))
         report = reports.create_report(None, rencontre, atelier, body="Un atelier d'écoute.")
         with live_server.app.test_request_context():
             reports.publish(None, report)

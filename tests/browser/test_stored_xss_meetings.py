@@ -8,14 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from portal.accounts.models import Role
-from portal.meetings.services import reports
-from portal.meetings.services.rencontres import (
-    AtelierData,
-    FacilitatorData,
-    RencontreData,
-    create_atelier,
-    create_rencontre,
-)
+from portal.meetings.services import rencontres, reports
 from tests.browser.helpers import login_as
 from tests.browser.test_stored_xss import ACTIVE_CONTENT, ALL, VECTORS, keep_off_the_network, short
 from tests.support.factories import make_user
@@ -25,12 +18,14 @@ from tests.support.factories import make_user
 def meeting(live_server):
     with live_server.database():
         coordinator = make_user(Role.COORDINATOR, full_name=short(VECTORS[5], 5, 120))
-        rencontre = create_rencontre(None, RencontreData(short(VECTORS[1], 1, 200), datetime(2025, 3, 12, 8, 30,
-                                                                                             tzinfo=UTC), 7,
-                                                         place=short(VECTORS[7], 7, 300), description=ALL))
-        atelier = create_atelier(None, rencontre, AtelierData(2, short(VECTORS[21], 21, 200), facilitators=[
-            FacilitatorData(name=short(vector, number, 120)) for number, vector in enumerate(VECTORS[24:28])]
-            + [FacilitatorData(user_id=coordinator.id)]))
+        when = datetime(2025, 3, 12, 8, 30, tzinfo=UTC)
+        rencontre = rencontres.create_rencontre(None, rencontres.RencontreData(
+            short(VECTORS[1], 1, 200), when, 7, place=short(VECTORS[7], 7, 300), description=ALL))
+        facilitators = [rencontres.FacilitatorData(name=short(vector, number, 120))
+                        for number, vector in enumerate(VECTORS[24:28])]
+        facilitators.append(rencontres.FacilitatorData(user_id=coordinator.id))
+        atelier = rencontres.create_atelier(None, rencontre, rencontres.AtelierData(
+            2, short(VECTORS[21], 21, 200), facilitators=facilitators))
         report = reports.create_report(None, rencontre, atelier, body=ALL)
         with live_server.app.test_request_context():
             reports.publish(coordinator, report)

@@ -10,15 +10,7 @@ from datetime import UTC, datetime
 
 from flask import current_app
 
-from portal.meetings.services import reports
-from portal.meetings.services.rencontres import (
-    AtelierData,
-    FacilitatorData,
-    RencontreData,
-    TestimonyData,
-    create_atelier,
-    create_rencontre,
-)
+from portal.meetings.services import rencontres, reports
 from portal.pdf import RenderedPdf
 from tests.security.access.matrix import Row
 from tests.security.access.network import EXTENSIONS
@@ -39,14 +31,16 @@ def _stand_in_pdf(document) -> RenderedPdf:
 
 
 def build_meetings(network, people) -> None:
-    rencontre = create_rencontre(None, RencontreData("Agir ensemble", datetime(2025, 3, 12, 8, 30, tzinfo=UTC), 2))
+    when = datetime(2025, 3, 12, 8, 30, tzinfo=UTC)
+    rencontre = rencontres.create_rencontre(None, rencontres.RencontreData("Agir ensemble", when, 2))
     own_project = network.projects["own"].project
 
     def atelier(number: int, facilitated: bool):
-        return create_atelier(None, rencontre, AtelierData(
-            number, f"Atelier {number}", facilitators=[FacilitatorData(user_id=people["partner"].id)] if facilitated
-            else [FacilitatorData(name="Fouzia Zahar")],
-            testimonies=[TestimonyData(own_project, network.organisations["carrier"])]))
+        facilitator = (rencontres.FacilitatorData(user_id=people["partner"].id) if facilitated
+                       else rencontres.FacilitatorData(name="Fouzia Zahar"))
+        return rencontres.create_atelier(None, rencontre, rencontres.AtelierData(
+            number, f"Atelier {number}", facilitators=[facilitator],
+            testimonies=[rencontres.TestimonyData(own_project, network.organisations["carrier"])]))
 
     made = {"own": (atelier(2, True), False), "other": (atelier(3, False), False),
             "public": (atelier(4, False), True), "draft": (atelier(5, True), False)}
