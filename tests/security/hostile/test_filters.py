@@ -28,7 +28,7 @@ def test_every_filter_form_takes_hostile_values(app, visitor_for):
 
 
 def fuzz(visitor, url: str, fields: list[str]) -> None:
-    @settings(max_examples=EXAMPLES * 2, deadline=None, derandomize=True, database=None,
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck))
     @given(query=form_data(fields))
     def get(query):
