@@ -189,7 +189,7 @@ SCREENS = [
     Screen("journal.index", "admin", "/admin/journal"),
     Screen("journal.index", "admin", "/admin/journal?action=login.succeeded", name="journal.index-filtre"),
     Screen("projects.index", "member", "/projets"),
-    Screen("projects.index", "member", "/projets?q=atelier&territory=rural", name="projects.index-recherche"),
+    Screen("projects.index", "member", "/projets?mots=atelier&territoire=rural", name="projects.index-recherche"),
     Screen("projects.panorama", "member", "/projets/panorama"),
     Screen("projects.new", "member", "/projets/nouveau"),
     Screen("projects.show", "member", project_page()),
@@ -347,6 +347,8 @@ def test_the_statement_is_public_and_complete(page):
     assert headings == ["État de conformité", "Résultats des tests", "Contenus non accessibles",
                         "Établissement de cette déclaration", "Retour d'information et contact", "Voies de recours"]
     expect(page.get_by_text("axe-core 4.12")).to_be_visible()
+    # Each keyboard-only journey it names is a test (tests/browser/test_project_journeys.py, journey 2).
+    expect(page.get_by_text("lui ajouter un jalon et lire son historique", exact=False)).to_be_visible()
     expect(page.get_by_role("link", name="coordination@passerelle.example")).to_be_visible()
 
 

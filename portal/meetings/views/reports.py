@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal.core.db import db
 from portal.core.formatting import format_count
 from portal.core.permissions import current_actor
+from portal.core.urls import request_int
 from portal.meetings.forms import DraftForm, NewReportForm
 from portal.meetings.models import CompteRendu, can_organise
 from portal.meetings.services import reports as rules
@@ -36,7 +37,7 @@ def new_report(rencontre_id: int):
         db.select(CompteRendu.atelier_id).where(CompteRendu.rencontre_id == rencontre.id))}
     form = NewReportForm().setup([a for a in rencontre.ateliers if a.id not in taken])
     if request.method == "GET":
-        form.atelier_id.data = request.args.get("atelier", type=int)
+        form.atelier_id.data = request.args.get("atelier", type=request_int)
     if form.validate_on_submit():
         atelier = next((a for a in rencontre.ateliers if a.id == form.atelier_id.data), None)
         created = attempt(form, lambda: rules.create_report(current_actor(), rencontre, atelier,
