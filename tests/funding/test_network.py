@@ -96,3 +96,17 @@ def test_scdl_from_the_network_page(world, client, login, tmp_path):
     response = client.get(f"/financements/scdl?financeur={world.departement.id}&exercice=2024",
                           follow_redirects=True)
     assert "n'a pas de SIRET" in response
+
+
+def test_the_filters_offer_only_funders_and_years_the_person_may_see(world, client, login):
+    other = setup_network(world)
+    world.entry(K.ACCORD, 1_000_00, funder=world.stranger, year=2019, project=other)  # hidden from the CAF
+    login(world.caf_member)
+    page = client.get("/financements")
+    assert "Conseil départemental de l&#39;Ain" in page.text or "Conseil départemental de l'Ain" in page.text
+    assert "Centre social d&#39;ailleurs" not in page.text and "Centre social d'ailleurs" not in page.text
+    assert '<option value="2019">' not in page.text
+    client.post("/deconnexion")
+    login(world.coordinator)
+    everything = client.get("/financements")
+    assert "Centre social d&#39;ailleurs" in everything.text and '<option value="2019">' in everything.text
