@@ -51,6 +51,8 @@ class LedgerEntry(db.Model):
         CheckConstraint("(kind = 'annulation') = (annuls_entry_id IS NOT NULL)", name="annulation_target"),
         # Rules and balances read one project's year (and funder): this index serves both.
         Index("ix_ledger_entries_project_id_fiscal_year_funder_id", "project_id", "fiscal_year", "funder_id"),
+        # The dashboard's latest entries: read newest first, stopping at the few shown.
+        Index("ix_ledger_entries_recorded_at_id", "recorded_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

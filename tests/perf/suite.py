@@ -40,7 +40,7 @@ def parse(argv=None) -> argparse.Namespace:
     parser.add_argument("--database", help="SQLAlchemy URL (PostgreSQL); default: a SQLite file under "
                                            "test-output/perf/")
     parser.add_argument("--out", type=Path, help="Markdown file written (default test-output/perf/perf-<engine>.md)")
-    parser.add_argument("--runs", type=int, help="timed runs per page (default 30, quick 10)")
+    parser.add_argument("--runs", type=int, help="timed runs per page (default 20, quick 10)")
     parser.add_argument("--only", help="time only the pages whose name holds this text")
     parser.add_argument("--no-load", action="store_true", help="skip the gunicorn load run")
     parser.add_argument("--load-seconds", type=float, help="seconds per load round (default 8, quick 3)")
@@ -57,6 +57,9 @@ def database_url(options, scale: generator.Scale) -> str:
     probe = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": SECRET_KEY})
     path = generator.sqlite_cache_path(OUTPUT / "cache", probe, scale)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f"network-{scale.name}-*.sqlite*"):  # other stamps: never used again
+        if not stale.name.startswith(path.name):
+            stale.unlink()
     return f"sqlite:///{path}"
 
 
@@ -76,7 +79,7 @@ def main(argv=None) -> None:
     options = parse(argv)
     started = time.perf_counter()
     scale = generator.QUICK if options.quick else generator.FULL
-    runs = options.runs or (10 if options.quick else 30)
+    runs = options.runs or (10 if options.quick else 20)
     warmups = 2 if options.quick else 3
     OUTPUT.mkdir(parents=True, exist_ok=True)
     # The portal's request lines go to a file, as they would go to the journal.
