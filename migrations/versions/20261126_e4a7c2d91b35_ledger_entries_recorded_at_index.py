@@ -5,7 +5,7 @@ every entry of the network (300,000 in the benchmark network: about a second); w
 the newest entries first and stops at six.
 
 Revision ID: e4a7c2d91b35
-Revises: dcdab253d1b4
+Revises: 4b8e2f6a91c3
 Create Date: 2026-11-26 15:00:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e4a7c2d91b35'
-down_revision = 'dcdab253d1b4'
+down_revision = '4b8e2f6a91c3'
 branch_labels = None
 depends_on = None
 

@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Table, inspect, text
 from portal.core.db import db
 from tests.support.database import empty_database
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 STAMP_TABLE = "perf_generator_stamp"
 CHUNK = 5_000
 

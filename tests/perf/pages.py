@@ -94,6 +94,20 @@ def probes(app: Flask, facts: dict) -> list[Probe]:
               f"/projets/{big}/financements?page={log_pages}", "coordinator", 40),
         Probe("Financements du réseau (coordination)", "/financements", "coordinator", 150),
         Probe("Financements du réseau (CAF)", "/financements", "caf_member", 150),
+        *meetings_probes(facts),
+    ]
+
+
+def meetings_probes(facts: dict) -> list[Probe]:
+    if "report" not in facts:
+        return []
+    return [
+        Probe("Rencontre", f"/rencontres/{facts['rencontre']}", "member", 25),
+        Probe("Compte rendu (dernière version)", f"/rencontres/comptes-rendus/{facts['report']}", "member", 25),
+        Probe("Versions d'un compte rendu", f"/rencontres/comptes-rendus/{facts['report_twice']}/versions",
+              "member", 25),
+        Probe("Téléchargement du PDF (octets stockés)", f"/rencontres/comptes-rendus/{facts['report']}/v1.pdf",
+              "member", 25),
     ]
 
 
