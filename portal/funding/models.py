@@ -7,6 +7,7 @@ and the hash chain lets ``verify-ledger`` name the first entry changed behind bo
 
 from datetime import date, datetime
 
+from flask import g, has_request_context
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -136,6 +137,18 @@ def _refuse_bulk_changes(state) -> None:
 
 def _is_active(user) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.active)
+
+
+def funding_side(project: Project) -> "ProjectFunding":
+    """The project's ``ProjectFunding``, one per project and request: the timeline and the page's
+    templates both ask it, and its funder ids are then read once (a query saved on every project page
+    that a person outside the project's organisations opens)."""
+    if not has_request_context():
+        return ProjectFunding(project)
+    known = g.setdefault("_project_funding", {})
+    if project.id not in known or known[project.id].project is not project:
+        known[project.id] = ProjectFunding(project)
+    return known[project.id]
 
 
 class ProjectFunding:

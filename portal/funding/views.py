@@ -28,7 +28,7 @@ from portal.core.formatting import format_cents
 from portal.core.permissions import current_actor, refuse
 from portal.funding import chart
 from portal.funding.forms import ENTRY_FORMS, AnnulationForm, NetworkFilterForm
-from portal.funding.models import LedgerEntry, ProjectFunding
+from portal.funding.models import LedgerEntry, ProjectFunding, funding_side
 from portal.funding.rules import EntryKind, LedgerRuleError, PaymentKind
 from portal.funding.services import exports, network
 from portal.funding.services.balances import Named, project_years
@@ -58,7 +58,7 @@ def amount_cell(cents: int | None, signed: bool = False) -> Markup:
 @bp.app_template_global("project_funding")
 def project_funding(project) -> ProjectFunding:
     """For the project page's templates: the funding side of a project and its permissions."""
-    return ProjectFunding(project)
+    return funding_side(project)
 
 
 # --- loading --------------------------------------------------------------------------------------------
