@@ -9,10 +9,9 @@ import math
 import re
 from dataclasses import dataclass
 
-from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
-from portal.core.formatting import LOCALE
+from portal.core.formatting import NARROW_NBSP
 
 WIDTH, PLOT_HEIGHT = 720, 232
 LEFT, RIGHT, TOP = 86, 16, 16  # margins: axis labels on the left
@@ -33,7 +32,9 @@ class Bar:
 
 
 def euros_label(cents: int) -> str:
-    return f"{format_decimal(cents // 100, format='#,##0', locale=LOCALE)} €"
+    """« 12 345 € » as Babel's French '#,##0' writes it (narrow no-break spaces), written out: a chart
+    of a long ledger has hundreds of labels and Babel takes some 100 µs for each."""
+    return f"{cents // 100:,}".replace(",", NARROW_NBSP) + " €"
 
 
 def nice_ceiling(cents: int) -> int:
@@ -56,8 +57,9 @@ def funding_chart(bars: list[Bar], chart_id: str, title: str) -> Markup:
     legend, height = _legend(funders, chart_id)
     parts = [_open(chart_id, title, _description(bars, years), height), _defs(chart_id, len(funders)), _axis(top)]
     group_width = (WIDTH - LEFT - RIGHT) / len(years)
+    sums = _sums(bars)
     for index, year in enumerate(years):
-        parts.append(_year_group(bars, year, funders, LEFT + index * group_width, group_width, top, chart_id))
+        parts.append(_year_group(sums, year, funders, LEFT + index * group_width, group_width, top, chart_id))
     parts += [legend, "</svg>"]
     return Markup("".join(parts))  # noqa: S704 (every text in it went through escape(); ids are checked)
 
@@ -105,22 +107,32 @@ def _axis(top: int) -> str:
     return "".join(lines)
 
 
-def _year_group(bars, year, funders, x, width, top, chart_id) -> str:
+def _sums(bars) -> dict[tuple[int, str, str], int]:
+    """(year, funder, "granted" or "paid") → amount, summed once rather than once per cell."""
+    sums: dict[tuple[int, str, str], int] = {}
+    for bar in bars:
+        for attr in ("granted", "paid"):
+            key = (bar.fiscal_year, bar.funder, attr)
+            sums[key] = sums.get(key, 0) + getattr(bar, attr)
+    return sums
+
+
+def _year_group(sums, year, funders, x, width, top, chart_id) -> str:
     bar_width = min(width * 0.32, 56)
     centre = x + width / 2
     granted_x, paid_x = centre - bar_width - 2, centre + 2
-    parts = [_stack(bars, year, funders, "granted", granted_x, bar_width, top, chart_id),
-             _stack(bars, year, funders, "paid", paid_x, bar_width, top, chart_id),
+    parts = [_stack(sums, year, funders, "granted", granted_x, bar_width, top, chart_id),
+             _stack(sums, year, funders, "paid", paid_x, bar_width, top, chart_id),
              f'<text class="chart-label chart-year" x="{centre:.1f}" y="{PLOT_BOTTOM + 22}" '
              f'text-anchor="middle">{year}</text>']
     return "".join(parts)
 
 
-def _stack(bars, year, funders, attr, x, width, top, chart_id) -> str:
+def _stack(sums, year, funders, attr, x, width, top, chart_id) -> str:
     base = 0
     rects = []
     for index, funder in enumerate(funders):
-        amount = sum(getattr(b, attr) for b in bars if b.fiscal_year == year and b.funder == funder)
+        amount = sums.get((year, funder, attr), 0)
         if amount <= 0:
             continue
         y_top, y_bottom = _y(base + amount, top), _y(base, top)

@@ -7,6 +7,7 @@ and the hash chain lets ``verify-ledger`` name the first entry changed behind bo
 
 from datetime import date, datetime
 
+from flask import g, has_request_context
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -51,6 +52,8 @@ class LedgerEntry(db.Model):
         CheckConstraint("(kind = 'annulation') = (annuls_entry_id IS NOT NULL)", name="annulation_target"),
         # Rules and balances read one project's year (and funder): this index serves both.
         Index("ix_ledger_entries_project_id_fiscal_year_funder_id", "project_id", "fiscal_year", "funder_id"),
+        # The dashboard's latest entries: read newest first, stopping at the few shown.
+        Index("ix_ledger_entries_recorded_at_id", "recorded_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -134,6 +137,18 @@ def _refuse_bulk_changes(state) -> None:
 
 def _is_active(user) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.active)
+
+
+def funding_side(project: Project) -> "ProjectFunding":
+    """The project's ``ProjectFunding``, one per project and request: the timeline and the page's
+    templates both ask it, and its funder ids are then read once (a query saved on every project page
+    that a person outside the project's organisations opens)."""
+    if not has_request_context():
+        return ProjectFunding(project)
+    known = g.setdefault("_project_funding", {})
+    if project.id not in known or known[project.id].project is not project:
+        known[project.id] = ProjectFunding(project)
+    return known[project.id]
 
 
 class ProjectFunding:

@@ -5,7 +5,7 @@ action. Only for people who may see the project's funding."""
 from sqlalchemy import select
 
 from portal.core.db import db
-from portal.funding.models import LedgerEntry, ProjectFunding
+from portal.funding.models import LedgerEntry, funding_side
 from portal.projects.timeline import TimelineItem, day_before, item_ref, noon_in_paris, timeline_provider
 
 PREFIX = "funding"
@@ -13,7 +13,7 @@ PREFIX = "funding"
 
 @timeline_provider(PREFIX)
 def funding_entries(project, viewer, before, limit: int) -> list[TimelineItem]:
-    if not ProjectFunding(project).can_view(viewer):
+    if not funding_side(project).can_view(viewer):
         return []
     entries = db.session.execute(
         select(LedgerEntry).where(LedgerEntry.project_id == project.id,

@@ -18,16 +18,18 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from portal.accounts.models import Organisation
 from portal.core.db import db
+from portal.core.formatting import format_cents
 from portal.core.permissions import current_actor, refuse
 from portal.core.urls import request_int
 from portal.funding import chart
 from portal.funding.forms import ENTRY_FORMS, AnnulationForm, NetworkFilterForm
-from portal.funding.models import LedgerEntry, ProjectFunding
+from portal.funding.models import LedgerEntry, ProjectFunding, funding_side
 from portal.funding.rules import EntryKind, LedgerRuleError, PaymentKind
 from portal.funding.services import exports, network
 from portal.funding.services.balances import Named, project_years
@@ -45,10 +47,20 @@ LOG_PER_PAGE = 25
 KIND_SLUGS = {kind.value: kind for kind in ENTRY_FORMS}
 
 
+@bp.app_template_global("amount_cell")
+def amount_cell(cents: int | None, signed: bool = False) -> Markup:
+    """A table cell holding an amount (« — » when there is none), ``signed``: « + » before a positive one."""
+    if cents is None:
+        return Markup('<td class="number">—</td>')
+    sign = "+" if signed and cents > 0 else ""
+    # format_cents writes digits, spaces, a comma and « € » only: nothing to escape.
+    return Markup(f'<td class="number">{sign}{format_cents(cents)}</td>')  # noqa: S704
+
+
 @bp.app_template_global("project_funding")
 def project_funding(project) -> ProjectFunding:
     """For the project page's templates: the funding side of a project and its permissions."""
-    return ProjectFunding(project)
+    return funding_side(project)
 
 
 # --- loading --------------------------------------------------------------------------------------------

@@ -47,3 +47,19 @@ def test_no_figures_no_chart():
 def test_axis_tops_are_round():
     assert [nice_ceiling(v) for v in (1, 101, 19_000_00, 20_000_01, 73_000_00)] == [
         100, 200, 20_000_00, 25_000_00, 100_000_00]
+
+
+def test_amount_labels_are_written_as_babel_writes_them():
+    """The labels are formatted by hand (hundreds per chart); they must read exactly as Babel's French."""
+    from babel.numbers import format_decimal
+
+    from portal.funding.chart import euros_label
+
+    for cents in (0, 99, 100, 123_456, 1_000_000_00, 987_654_321_99):
+        assert euros_label(cents) == f"{format_decimal(cents // 100, format='#,##0', locale='fr_FR')} €"
+
+
+def test_a_long_ledger_draws_each_funder_year_once():
+    bars = [Bar(year, f"Financeur {n}", 1_000_00 * n, 500_00 * n) for year in range(2005, 2025) for n in range(1, 7)]
+    svg = parse(funding_chart(bars, "long", "t"))
+    assert len([rect for rect in svg.iter(f"{SVG}rect") if rect.find(f"{SVG}title") is not None]) == 20 * 6 * 2

@@ -110,3 +110,26 @@ def test_the_filters_offer_only_funders_and_years_the_person_may_see(world, clie
     login(world.coordinator)
     everything = client.get("/financements")
     assert "Centre social d&#39;ailleurs" in everything.text and '<option value="2019">' in everything.text
+
+
+def test_a_funders_dashboard_and_network_page_run_as_many_queries_whatever_the_ledgers(world, client, login):
+    """The funder's scope is one UNION of index lookups: more projects and entries add no query."""
+    from tests.funding.conftest import counted_statements
+
+    setup_network(world)
+    login(world.caf_member)
+
+    def counts():
+        with counted_statements() as dashboard:
+            assert client.get("/tableau-de-bord").status_code == 200
+        with counted_statements() as network:
+            assert client.get("/financements").status_code == 200
+        return len(dashboard), len(network)
+
+    before = counts()
+    for number in range(5):
+        project = make_project(author=world.carrier_member, title=f"Action {number}")
+        world.entry(K.DEMANDE, 1_000_00, project=project)
+        world.entry(K.ACCORD, 1_000_00, project=project)
+    assert counts() == before
+    assert max(before) <= 15

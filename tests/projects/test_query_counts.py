@@ -85,3 +85,17 @@ def test_statement_counts_do_not_grow_with_the_data(measured):
     print("statements per page, 5 vs 500 of each:", small, large)
     assert small == large
     assert max(large.values()) <= MAX_STATEMENTS, large
+
+
+def test_a_project_page_read_from_outside_its_organisations_stays_within_fifteen_statements(client, login, make):
+    """The timeline and the page's « Financements » link both ask whether the person may see the funding:
+    the project's funders are read once per request (``funding_side``), not once per question."""
+    carrier = make.organisation("Porteur")
+    project = make.project(carrier, make.user(organisation=carrier), title="Entracte")
+    login(make.user(organisation=make.organisation("Voisin")))
+    with count_queries() as counter:
+        response = client.get(f"/projets/{project.id}")
+    assert response.status_code == 200
+    funders_read = [s for s in counter.statements if "DISTINCT ledger_entries.funder_id" in s]
+    assert len(funders_read) == 1, funders_read
+    assert counter.count <= 15, counter.statements

@@ -4,7 +4,7 @@ organisation carries, partners or funds), nothing else: the same rule as a proje
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, or_, select, true
+from sqlalchemy import exists, func, or_, select, true, union
 from sqlalchemy.orm import aliased
 
 from portal.accounts.models import Organisation, Territory
@@ -34,18 +34,23 @@ def can_view_network_funding(user) -> bool:
     return bool(db.session.scalar(select(_funds_somewhere(user.organisation_id))))
 
 
+def concerned_projects(organisation_id: int):
+    """Ids of the projects an organisation carries, partners or funds: a UNION of three index lookups,
+    made once per query. (Written as correlated EXISTS, SQLite re-read a funder's entries for every
+    entry it looked at: the CAF's dashboard took minutes on a network of 300,000 entries.)"""
+    named = aliased(LedgerEntry)  # its own alias: the outer query often reads ledger_entries too
+    return union(
+        select(Project.id).where(Project.carrier_id == organisation_id),
+        select(ProjectPartner.project_id).where(ProjectPartner.organisation_id == organisation_id),
+        select(named.project_id).where(named.funder_id == organisation_id),
+    )
+
+
 def funding_scope(user):
     """SQL condition on Project: the projects whose funding this user may see."""
     if user.is_coordinator:
         return true()
-    org = user.organisation_id
-    named = aliased(LedgerEntry)  # its own alias: the outer query often reads ledger_entries too
-    concerned = or_(
-        Project.carrier_id == org,
-        exists().where(ProjectPartner.project_id == Project.id, ProjectPartner.organisation_id == org),
-        exists().where(named.project_id == Project.id, named.funder_id == org),
-    )
-    return visibility_clause(user) & concerned
+    return visibility_clause(user) & Project.id.in_(concerned_projects(user.organisation_id))
 
 
 @dataclass(frozen=True)
