@@ -1,5 +1,6 @@
 """Alembic environment: the portal's metadata, batch mode for SQLite (set by Flask-Migrate)."""
 
+import contextlib
 import logging
 
 from alembic import context
@@ -38,10 +39,38 @@ def run_migrations_online():
 
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
-    with get_engine().connect() as connection:
+    with get_engine().connect() as connection, _sqlite_foreign_keys_off(connection):
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+            _check_foreign_keys(connection)
+
+
+@contextlib.contextmanager
+def _sqlite_foreign_keys_off(connection):
+    """SQLite batch migrations rebuild a table by copy, drop and rename. With foreign keys on, dropping
+    the old table would act on every row referencing it (SET NULL, CASCADE, or a refusal) and lose
+    or break data of a portal that has some. SQLite's own advice: keys off while the schema changes,
+    then check them (``_check_foreign_keys``). The pragma only works outside a transaction, so it is
+    set on the driver's connection before Alembic begins one, and set back before the pool takes it."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.driver_connection
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(connection):
+    """Refuse (and roll back) a migration that leaves a row pointing at nothing."""
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"la migration laisse des références cassées : {broken[:5]}")
 
 
 if context.is_offline_mode():

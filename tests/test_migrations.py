@@ -14,3 +14,32 @@ def test_models_and_migrations_agree(app):
             "compare_type": True, "render_as_batch": True, "include_name": include_schema_name})
         differences = compare_metadata(context, db.metadata)
     assert differences == [], f"models and migrations differ; write a migration: {differences}"
+
+
+def _row_counts() -> dict[str, int]:
+    return {table.name: db.session.scalar(db.select(db.func.count()).select_from(table))
+            for table in db.metadata.sorted_tables}
+
+
+def test_going_back_and_up_again_keeps_every_row_of_a_portal_in_use(fresh_apps):
+    """An upgrade runs on a portal full of data, not an empty one: SQLite batch migrations rebuild the
+    users table while comptes rendus, ledger entries and projects point at it (it used to fail, or
+    null the references, when the old table was dropped with foreign keys on)."""
+    from flask_migrate import downgrade, upgrade
+
+    from portal.demo import load_demo
+
+    app = fresh_apps(migrate=True)
+    with app.app_context():
+        load_demo("demo-passerelle")
+        db.session.commit()
+        before = _row_counts()
+        facilitators = db.session.execute(db.text(
+            "SELECT user_id FROM atelier_facilitators ORDER BY id")).scalars().all()
+        downgrade(revision="4b8e2f6a91c3")  # before users.notify_reports: its downgrade rebuilds users
+        upgrade()
+        db.session.remove()
+        assert _row_counts() == before
+        assert db.session.execute(db.text(
+            "SELECT user_id FROM atelier_facilitators ORDER BY id")).scalars().all() == facilitators
+        assert any(facilitators)
