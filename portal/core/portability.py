@@ -38,6 +38,7 @@ from pathlib import Path
 
 from sqlalchemy import Date, Integer, LargeBinary, Table, false, func, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from portal.core.db import UTCDateTime, db
 from portal.core.schema import migration_state
@@ -97,7 +98,7 @@ def not_exported(table: str, reason: str) -> None:
 def kinds() -> list[Kind]:
     """The registered kinds, parents before children (the order an import inserts them in)."""
     order = {table.name: position for position, table in enumerate(db.metadata.sorted_tables)}
-    return sorted(_kinds.values(), key=lambda kind: order[kind.table.name])
+    return sorted(_kinds.values(), key=lambda kind: order.get(kind.table.name, len(order)))
 
 
 def left_behind() -> dict[str, str]:
@@ -308,12 +309,21 @@ def import_network(directory: Path) -> ImportReport:
     for kind in kinds():
         entry = entries.get(kind.name)
         rows = _load_rows(root, kind, entry) if entry else []
-        for start in range(0, len(rows), BATCH):
-            connection.execute(kind.table.insert(), rows[start:start + BATCH])
+        _insert(connection, kind, rows)
         counts[kind.name] = len(rows)
     if connection.dialect.name == "postgresql":
         _move_sequences_past_imported_ids(connection)
     return ImportReport(counts, manifest.get("exported_at"), manifest.get("schema_revision"))
+
+
+def _insert(connection: Connection, kind: Kind, rows: list[dict]) -> None:
+    """Insert in batches; a row the database refuses (a relation to a missing row, a duplicate) stops
+    the import with the database's reason, and the caller's rollback takes back what came before."""
+    try:
+        for start in range(0, len(rows), BATCH):
+            connection.execute(kind.table.insert(), rows[start:start + BATCH])
+    except DBAPIError as error:
+        raise PortabilityError(f"{kind.path} : la base refuse ces lignes ({str(error.orig).strip()}).") from None
 
 
 def _read_manifest(root: Path) -> dict:
