@@ -1,6 +1,8 @@
 """``flask --app wsgi portal ...``: the commands that run the network's portal."""
 
+import contextlib
 import json
+import logging
 import secrets
 import sys
 import time
@@ -64,6 +66,18 @@ def reset_second_factor(email: str):
                "Un compte administrateur devra la configurer à sa prochaine connexion.")
 
 
+@contextlib.contextmanager
+def _quiet(logger_name: str):
+    """Only warnings and errors of ``logger_name`` while the block runs."""
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 @portal_group.command("demo")
 @click.option("--password", help="Mot de passe des comptes de démonstration (sinon, tiré au hasard).")
 def demo(password: str | None):
@@ -76,7 +90,9 @@ def demo(password: str | None):
     if problem:
         raise click.ClickException(problem)
     upgrade()
-    with write_intent():
+    # The demo's own actions are audited in the database as usual, but a line each on the console
+    # would bury the list of accounts a newcomer needs to read.
+    with write_intent(), _quiet("portal.audit"):
         accounts = load_demo(password)
         db.session.commit()
     click.echo(f"Réseau de démonstration prêt. Comptes (mot de passe commun : {password}) :")

@@ -101,3 +101,14 @@ def test_reset_second_factor_from_the_command_line(fresh_app):
         assert admin.session_token != token
     unknown = runner.invoke(args=["portal", "reset-second-factor", "personne@exemple.fr"])
     assert unknown.exit_code != 0 and "Aucun compte" in unknown.output
+
+
+def test_demo_audits_in_the_database_without_a_console_line_per_action(fresh_app, caplog):
+    from portal.core.audit import AuditEvent
+
+    caplog.set_level("INFO", logger="portal.audit")
+    result = fresh_app.test_cli_runner().invoke(args=["portal", "demo", "--password", "demo-passerelle"])
+    assert result.exit_code == 0, result.output
+    assert not [record for record in caplog.records if record.name == "portal.audit"]
+    with fresh_app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)) > 0

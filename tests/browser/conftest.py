@@ -48,7 +48,8 @@ from portal.core.db import db
 from tests.support.database import drop_database, fresh_database_url
 
 HERE = Path(__file__).resolve().parent
-SCREENSHOTS = HERE.parent.parent / "test-output" / "screenshots"
+# CI runs the SQLite and PostgreSQL suites side by side: each names its own folder (PORTAL_TEST_OUTPUT).
+SCREENSHOTS = Path(os.environ.get("PORTAL_TEST_OUTPUT", HERE.parent.parent / "test-output")) / "screenshots"
 
 # Headless, no GPU, and nothing that phones home: the tests must not depend on (or reach) the network.
 CHROMIUM_ARGS = [
