@@ -15,8 +15,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from flask_migrate import upgrade
 from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, create_engine, func, select
 
+from portal import create_app
 from portal.accounts import second_factor
 from portal.accounts.models import Invitation, Organisation, Role, User
 from portal.accounts.services import anonymise_user, invite
@@ -28,6 +30,7 @@ from portal.projects.models import Project
 from portal.projects.services.comments import delete_comment, post_comment
 from tests.core.test_backup import Writer
 from tests.core.test_backup import probe_metadata as backup_probe_metadata
+from tests.support.database import is_postgresql
 from tests.support.factories import make_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -375,3 +378,23 @@ def export_during_writes(app, writer, tmp_path) -> Path:
         if writer.committed > before:
             return folder
     pytest.fail("no transaction was committed while an export ran: the test proves nothing")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not is_postgresql(), reason="moves a network from SQLite to the PostgreSQL under test")
+def test_a_network_moves_from_sqlite_to_postgresql(fresh_apps, tmp_path):
+    source = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'source.sqlite'}", "SECRET_KEY": "k"})
+    with source.app_context(), write_intent():
+        upgrade()
+        load_demo(DEMO_PASSWORD)
+        db.session.commit()
+        db.engine.dispose()
+    export(source, tmp_path / "from-sqlite")
+    target = fresh_apps(migrate=True)
+    result = import_(target, tmp_path / "from-sqlite")
+    assert result.exit_code == 0, result.output
+    assert "[ÉCHEC]" not in result.output and "[ok] Chaînes du registre des financements" in result.output
+    export(target, tmp_path / "from-postgresql")
+    sqlite_files, postgresql_files = files_of(tmp_path / "from-sqlite"), files_of(tmp_path / "from-postgresql")
+    sqlite_files.pop("manifest.json"), postgresql_files.pop("manifest.json")
+    assert sqlite_files == postgresql_files
