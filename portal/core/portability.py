@@ -34,6 +34,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import Date, Integer, LargeBinary, Table, false, func, select
@@ -241,7 +242,7 @@ def _export_kind(kind: Kind, folder: _Folder) -> int:
 
     def lines() -> Iterator[str]:
         nonlocal count
-        yield f'{{"format_version": {FORMAT_VERSION}, "kind": {json.dumps(kind.name)}, "rows": ['
+        yield _header(kind)
         for row in _rows(kind):
             yield ("," if count else "") + "\n" + json.dumps(_export_row(kind, row, folder), ensure_ascii=False)
             count += 1
@@ -254,7 +255,7 @@ def _export_kind(kind: Kind, folder: _Folder) -> int:
 def _rows(kind: Kind) -> Iterator[dict]:
     columns = _exported_columns(kind)
     query = select(*columns).order_by(*kind.table.primary_key.columns)
-    for row in db.session.execute(query, execution_options={"yield_per": BATCH}):
+    for row in db.session.execute(query, execution_options={"yield_per": _batch_size(kind)}):
         yield dict(row._mapping)
 
 
@@ -308,22 +309,29 @@ def import_network(directory: Path) -> ImportReport:
     counts = {}
     for kind in kinds():
         entry = entries.get(kind.name)
-        rows = _load_rows(root, kind, entry) if entry else []
-        _insert(connection, kind, rows)
-        counts[kind.name] = len(rows)
+        counts[kind.name] = _insert(connection, kind, _read_rows(root, kind, entry)) if entry else 0
     if connection.dialect.name == "postgresql":
         _move_sequences_past_imported_ids(connection)
     return ImportReport(counts, manifest.get("exported_at"), manifest.get("schema_revision"))
 
 
-def _insert(connection: Connection, kind: Kind, rows: list[dict]) -> None:
-    """Insert in batches; a row the database refuses (a relation to a missing row, a duplicate) stops
-    the import with the database's reason, and the caller's rollback takes back what came before."""
+def _insert(connection: Connection, kind: Kind, rows: Iterator[dict]) -> int:
+    """Insert in batches, as the rows are read (a ledger of 300,000 entries or a thousand PDFs are never
+    in memory at once); return how many. A row the database refuses (a relation to a missing row, a
+    duplicate) stops the import with the database's reason; the caller's rollback takes back the rest."""
+    count = 0
     try:
-        for start in range(0, len(rows), BATCH):
-            connection.execute(kind.table.insert(), rows[start:start + BATCH])
+        while batch := list(islice(rows, _batch_size(kind))):
+            connection.execute(kind.table.insert(), batch)
+            count += len(batch)
     except DBAPIError as error:
         raise PortabilityError(f"{kind.path} : la base refuse ces lignes ({str(error.orig).strip()}).") from None
+    return count
+
+
+def _batch_size(kind: Kind) -> int:
+    """Rows held at once: few when each carries a file (a published PDF can weigh megabytes)."""
+    return 20 if any(_is_binary(column) for column in _exported_columns(kind)) else BATCH
 
 
 def _read_manifest(root: Path) -> dict:
@@ -341,7 +349,16 @@ def _read_manifest(root: Path) -> dict:
     if version != FORMAT_VERSION:
         raise PortabilityError(f"Cet export est au format {version} ; cette version de Passerelle lit le format "
                                f"{FORMAT_VERSION}. Importez-le avec la version qui l'a écrit, ou une plus récente.")
+    if not (_records(manifest, "kinds", {"name", "file", "count"})
+            and _records(manifest, "files", {"path", "sha256", "size"})):
+        raise PortabilityError(f"{MANIFEST} est incomplet : chaque type de données y a son nom, son fichier et son "
+                               "nombre de lignes, chaque fichier son chemin, sa taille et son sha256.")
     return manifest
+
+
+def _records(manifest: dict, key: str, fields: set[str]) -> bool:
+    records = manifest.get(key)
+    return isinstance(records, list) and all(isinstance(r, dict) and fields <= set(r) for r in records)
 
 
 def _check_files(root: Path, manifest: dict) -> None:
@@ -394,18 +411,45 @@ def _check_empty(connection: Connection) -> None:
             "dont la base vient d'être créée par « flask --app wsgi db upgrade ».")
 
 
-def _load_rows(root: Path, kind: Kind, entry: dict) -> list[dict]:
+def _read_rows(root: Path, kind: Kind, entry: dict) -> Iterator[dict]:
+    """The rows of a kind's file, checked and converted, one at a time; then their number against the
+    manifest's."""
+    count = 0
+    for count, row in enumerate(_parsed_rows(root / entry["file"], kind, entry["file"]), start=1):
+        yield _import_row(root, kind, row, count)
+    if count != entry["count"]:
+        raise PortabilityError(f"{entry['file']} contient {count} lignes, le manifeste en annonce {entry['count']}.")
+
+
+def _header(kind: Kind) -> str:
+    return f'{{"format_version": {FORMAT_VERSION}, "kind": {json.dumps(kind.name)}, "rows": ['
+
+
+def _parsed_rows(path: Path, kind: Kind, name: str) -> Iterator[dict]:
+    """Rows parsed line by line when the file is laid out as the export writes it (header, one row per
+    line, ``]}``); a file of another layout (edited by hand) is read whole."""
     try:
-        document = json.loads((root / entry["file"]).read_text(encoding="utf-8"))
+        with path.open(encoding="utf-8", newline="\n") as file:
+            if file.readline().rstrip("\n") != _header(kind):
+                yield from _rows_of_document(path, kind, name)
+                return
+            for line in file:
+                line = line.rstrip("\n")
+                if line == "]}":
+                    break
+                yield json.loads(line.removesuffix(","))
+            if file.read().strip():
+                raise PortabilityError(f"{name} : du texte suit la fin des lignes.")
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise PortabilityError(f"{entry['file']} est illisible : {error}.") from None
-    if document.get("kind") != kind.name or not isinstance(document.get("rows"), list):
-        raise PortabilityError(f"{entry['file']} ne contient pas les lignes « {kind.name} ».")
-    rows = document["rows"]
-    if len(rows) != entry["count"]:
-        raise PortabilityError(f"{entry['file']} contient {len(rows)} lignes, "
-                               f"le manifeste en annonce {entry['count']}.")
-    return [_import_row(root, kind, row, number) for number, row in enumerate(rows, start=1)]
+        raise PortabilityError(f"{name} est illisible : {error}.") from None
+
+
+def _rows_of_document(path: Path, kind: Kind, name: str) -> list:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(document, dict) or document.get("kind") != kind.name or not isinstance(
+            document.get("rows"), list):
+        raise PortabilityError(f"{name} ne contient pas les lignes « {kind.name} ».")
+    return document["rows"]
 
 
 def _import_row(root: Path, kind: Kind, row: dict, number: int) -> dict:

@@ -398,3 +398,23 @@ def test_a_network_moves_from_sqlite_to_postgresql(fresh_apps, tmp_path):
     sqlite_files, postgresql_files = files_of(tmp_path / "from-sqlite"), files_of(tmp_path / "from-postgresql")
     sqlite_files.pop("manifest.json"), postgresql_files.pop("manifest.json")
     assert sqlite_files == postgresql_files
+
+
+@pytest.mark.slow
+def test_a_file_laid_out_differently_is_read_whole(fresh_apps, exported):
+    # Someone reformatted a file (and its manifest entry): still valid JSON of the format, still imported.
+    rewrite(exported, "projects/themes.json", lambda text: json.dumps(json.loads(text), indent=4))
+    target = fresh_apps(migrate=True)
+    result = import_(target, exported)
+    assert result.exit_code == 0, result.output
+    with target.app_context():
+        assert db.session.execute(db.text("SELECT count(*) FROM themes")).scalar() == 6
+        db.engine.dispose()
+
+
+def test_an_incomplete_manifest_is_named(fresh_apps, tmp_path):
+    (tmp_path / "manifest.json").write_text(json.dumps({"format": "passerelle-network", "format_version": 1,
+                                                        "kinds": [{"name": "themes"}], "files": []}))
+    result = import_(fresh_apps(migrate=True), tmp_path)
+    assert result.exit_code == 1
+    assert "manifest.json est incomplet" in result.output
