@@ -69,16 +69,19 @@ class Kind:
     description: str  # what one row is (English, for the format documentation)
     fields: dict[str, str]  # exported column -> what it holds
     omitted: dict[str, str] = field(default_factory=dict)  # column left behind -> why
-    file_suffixes: dict[str, str] = field(default_factory=dict)  # binary column -> its files' suffix (".pdf")
+    # Binary column -> name of its files, formatted with the row's fields: "{report_id}-v{number}.pdf".
+    # It must name each row apart; without one, "<primary key>-<column>.bin".
+    file_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
         return f"{self.module}/{self.name}.json"
 
     def file_path(self, column: str, row: dict) -> str:
-        """Where a binary value is written: ``<module>/<name>/<primary key>-<column><suffix>``."""
+        """Where a binary value is written: in ``<module>/<name>/``, beside the kind's JSON file."""
         key = "-".join(str(row[c.name]) for c in self.table.primary_key.columns)
-        return f"{self.module}/{self.name}/{key}-{column}{self.file_suffixes.get(column, '.bin')}"
+        name = self.file_names[column].format(**row) if column in self.file_names else f"{key}-{column}.bin"
+        return f"{self.module}/{self.name}/{name}"
 
 
 _kinds: dict[str, Kind] = {}
@@ -159,18 +162,24 @@ class _Folder:
     def write_bytes(self, path: str, data: bytes) -> FileRecord:
         target = self.root / path
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        target.write_bytes(data)
-        target.chmod(0o600)  # personal data: for the exporting user only, as backups are
+        with self._create(target) as file:
+            file.write(data)
         record = FileRecord(path, hashlib.sha256(data).hexdigest(), len(data))
         self.records[path] = record
         return record
+
+    @staticmethod
+    def _create(target: Path):
+        """A new file for the exporting user only (personal data, as in backups); never one written
+        already, so two rows whose files would share a name fail instead of losing one."""
+        return os.fdopen(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "wb")
 
     def write_lines(self, path: str, lines: Iterator[str]) -> FileRecord:
         """Stream a text file (a kind's rows, one per line) and hash it on the way."""
         target = self.root / path
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         digest, size = hashlib.sha256(), 0
-        with os.fdopen(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "wb") as file:
+        with self._create(target) as file:
             for line in lines:
                 data = line.encode()
                 file.write(data)
@@ -520,7 +529,8 @@ def documentation() -> str:
         "source portal's and are kept on import, so the relations between files hold as they are. Times are UTC, "
         "`YYYY-MM-DDTHH:MM:SS.ffffffZ`; dates `YYYY-MM-DD`; amounts integer euro cents; `null` is an absent value. "
         "A binary field (a stored PDF) is an object `{\"file\": \"<path>\", \"sha256\": ..., \"size\": ...}` naming a "
-        "file of the export. Fields listed as *not exported* take their default on import.",
+        "file of the export, in the folder `<module>/<kind>/`. Fields listed as *not exported* take their default "
+        "on import.",
         "",
         "Kinds in the order an import loads them (parents first):",
         "",

@@ -45,7 +45,7 @@ probe = Table("portability_probe", probe_metadata,
               Column("pdf", LargeBinary, nullable=True))
 PROBE_KIND = portability.Kind("probes", "probe", probe, "Stand-in for stored PDFs.",
                               fields={"id": "Identifier.", "label": "Label.", "pdf": "Bytes."},
-                              file_suffixes={"pdf": ".pdf"})
+                              file_names={"pdf": "compte-rendu-{id}.pdf"})
 PDF_BYTES = [b"%PDF-1.7\n" + os.urandom(50_000), b"%PDF-1.7\n" + bytes(range(256)) * 40, None]
 
 
@@ -138,7 +138,7 @@ def test_a_network_goes_round_trip_whole(fresh_apps, tmp_path, probe_kind):
     for what, values in secrets.items():
         assert not any(value in text for value in values), f"{what} were exported"
     assert "argon2" not in text
-    assert (first / "probe" / "probes" / "1-pdf.pdf").read_bytes() == PDF_BYTES[0]
+    assert (first / "probe" / "probes" / "compte-rendu-1.pdf").read_bytes() == PDF_BYTES[0]
 
     target = fresh_apps(migrate=True)
     add_probe_table(target, rows=False)
