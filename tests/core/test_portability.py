@@ -147,6 +147,8 @@ def test_a_network_goes_round_trip_whole(fresh_apps, tmp_path, probe_kind):
     assert "Mot de passe oublié" in result.output
     assert "[ok] Chaînes du registre des financements" in result.output
     assert "[ÉCHEC]" not in result.output
+    verified = target.test_cli_runner().invoke(args=["portal", "verify"])
+    assert verified.exit_code == 0, verified.output
 
     # Every row of every kind is back as it was, ids and relations included (bytes, JSON, times).
     with source.app_context():
