@@ -100,9 +100,20 @@ def not_exported(table: str, reason: str) -> None:
 
 
 def kinds() -> list[Kind]:
-    """The registered kinds, parents before children (the order an import inserts them in)."""
-    order = {table.name: position for position, table in enumerate(db.metadata.sorted_tables)}
-    return sorted(_kinds.values(), key=lambda kind: order.get(kind.table.name, len(order)))
+    """The registered kinds, parents before children (the order an import inserts them in), ties broken
+    by name: the same order in every process, whatever order the modules were imported in (the
+    manifest and FORMAT.md list kinds in it, and two exports of one network must be the same files)."""
+    waiting = {kind.table.name: kind for kind in _kinds.values()}
+    parents = {name: {key.column.table.name for key in kind.table.foreign_keys} & set(waiting) - {name}
+               for name, kind in waiting.items()}
+    ordered: list[Kind] = []
+    while waiting:
+        placed = {kind.table.name for kind in ordered}
+        ready = sorted(name for name in waiting if parents[name] <= placed)
+        if not ready:
+            raise RuntimeError(f"circular references between {sorted(waiting)}")
+        ordered.append(waiting.pop(ready[0]))
+    return ordered
 
 
 def left_behind() -> dict[str, str]:

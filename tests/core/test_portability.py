@@ -200,6 +200,15 @@ def test_every_table_and_column_is_exported_or_left_behind_with_a_reason(app):
         assert all(text.strip() for text in (*kind.fields.values(), *kind.omitted.values(), kind.description))
 
 
+def test_the_kinds_come_in_one_order_whatever_order_modules_registered_them(app, monkeypatch):
+    with app.app_context():
+        order = [kind.name for kind in portability.kinds()]
+        monkeypatch.setattr(portability, "_kinds", dict(reversed(portability._kinds.items())))
+        assert [kind.name for kind in portability.kinds()] == order
+    assert order.index("organisations") < order.index("users") < order.index("projects") < order.index(
+        "project_revisions") < order.index("ledger_entries")
+
+
 def test_the_format_documentation_in_the_repository_is_current(app):
     with app.app_context():
         generated = portability.documentation()
@@ -301,10 +310,10 @@ def test_an_export_of_another_format_or_with_unknown_kinds_is_refused(fresh_apps
     manifest = json.loads((exported / "manifest.json").read_text())
     (exported / "manifest.json").write_text(json.dumps({**manifest, "format_version": 2}))
     assert "Cet export est au format 2" in import_(target, exported).output
-    manifest["kinds"].append({"name": "rencontres", "module": "meetings", "file": "meetings/rencontres.json",
+    manifest["kinds"].append({"name": "sondages", "module": "sondages", "file": "sondages/sondages.json",
                               "count": 0})
     (exported / "manifest.json").write_text(json.dumps(manifest))
-    assert "que cette version de Passerelle ne connaît pas (rencontres)" in import_(target, exported).output
+    assert "que cette version de Passerelle ne connaît pas (sondages)" in import_(target, exported).output
     assert_empty(target)
 
 
