@@ -429,3 +429,17 @@ def test_an_incomplete_manifest_is_named(fresh_apps, tmp_path):
     result = import_(fresh_apps(migrate=True), tmp_path)
     assert result.exit_code == 1
     assert "manifest.json est incomplet" in result.output
+
+
+@pytest.mark.slow
+def test_a_file_with_fewer_rows_than_the_manifest_says_is_refused(fresh_apps, exported):
+    def drop_second_row(text: str) -> str:
+        lines = text.split("\n")
+        return "\n".join(lines[:2] + lines[3:])
+
+    rewrite(exported, "projects/themes.json", drop_second_row)
+    target = fresh_apps(migrate=True)
+    result = import_(target, exported)
+    assert result.exit_code == 1
+    assert "projects/themes.json contient 5 lignes, le manifeste en annonce 6" in result.output
+    assert_empty(target)
