@@ -53,9 +53,11 @@ def register_blueprints(app: Flask) -> None:
     from portal.dashboard import views as dashboard
     from portal.funding import views as funding
     from portal.journal import views as journal
+    from portal.meetings import views as meetings
+    from portal.network import views as network
     from portal.projects import views as projects
 
-    for module in (accounts, accounts_admin, dashboard, journal, projects, funding):
+    for module in (accounts, accounts_admin, dashboard, journal, projects, funding, meetings, network):
         app.register_blueprint(module.bp)
 
 

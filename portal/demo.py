@@ -5,6 +5,7 @@ Every loader finds what exists before creating it, so the command can run again 
 
 from portal.accounts.demo import load_accounts
 from portal.funding.demo import load_funding
+from portal.meetings.demo import load_meetings
 from portal.projects.demo import load_projects
 
 
@@ -13,4 +14,5 @@ def load_demo(password: str) -> list[tuple[str, str]]:
     accounts = load_accounts(password)
     accounts += load_projects(password, accounts)
     load_funding(accounts)
+    load_meetings(accounts)
     return [(user.email, f"{user.role_label}, {user.organisation.display_name}") for user in accounts]

@@ -4,8 +4,9 @@ import functools
 import hashlib
 import os
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.security import safe_join
 
 from portal.core import formatting
@@ -18,7 +19,8 @@ def _navigation():
     """(endpoint, label) of the main menu for the current user; modules add their entries here."""
     if not current_user.is_authenticated:
         return []
-    items = [("dashboard.index", "Tableau de bord"), ("projects.index", "Projets"), ("projects.panorama", "Panorama")]
+    items = [("dashboard.index", "Tableau de bord"), ("projects.index", "Projets"), ("projects.panorama", "Panorama"),
+             ("meetings.index", "Rencontres")]
     if current_user.is_coordinator or current_user.organisation.kind in PUBLIC_FUNDER_KINDS:
         # The network's funding page (other funders reach it from their dashboard; the page decides).
         items.append(("funding.network_page", "Financements"))
@@ -27,6 +29,7 @@ def _navigation():
         items.append(("admin.organisations", "Organisations"))
     if current_user.can_manage_accounts():
         items.append(("journal.index", "Journal d'audit"))
+        items.append(("network.identity", "Réseau"))
     return items
 
 
@@ -60,6 +63,22 @@ def _version_static_urls(endpoint: str, values: dict) -> None:
         values.setdefault("v", _fingerprint(path, os.stat(path).st_mtime_ns))
 
 
+def _network_name() -> str:
+    """The name an admin set (``portal.network`` registers the provider), read once per request; else, and
+    outside requests (a template rendered by a command or a render thread, which must not touch the
+    request's database session), the configured one. An error page shown because the database is down
+    still renders, with the configured name."""
+    provider = current_app.extensions.get("portal.network_name")
+    if provider is None or not has_request_context():
+        return current_app.config["NETWORK_NAME"]
+    if "network_name" not in g:
+        try:
+            g.network_name = provider()
+        except SQLAlchemyError:
+            g.network_name = current_app.config["NETWORK_NAME"]
+    return g.network_name
+
+
 def register(app: Flask) -> None:
     app.url_defaults(_version_static_urls)
     app.jinja_env.filters.update(
@@ -75,7 +94,7 @@ def register(app: Flask) -> None:
     @app.context_processor
     def _network():
         config = current_app.config
-        return {"network_name": config["NETWORK_NAME"], "contact_email": config["CONTACT_EMAIL"]}
+        return {"network_name": _network_name(), "contact_email": config["CONTACT_EMAIL"]}
 
     @app.after_request
     def _no_store_private_pages(response):

@@ -19,9 +19,12 @@ from portal.core.db import db
 from portal.core.partial_dates import parse_partial_date
 from portal.funding.rules import EntryKind
 from portal.funding.services.ledger import NewEntry, record_entry
+from portal.meetings.models import CompteRendu
+from portal.meetings.services import reports
 from portal.projects.services.comments import post_comment
 from portal.projects.services.milestones import MilestoneData, add_milestone
 from tests.browser.helpers import assert_no_serious_violations, axe_violations, login_as, press_on, tab_to
+from tests.meetings.helpers import make_atelier, make_report
 from tests.support.factories import PASSWORD, make_organisation, make_project, make_user
 
 
@@ -35,6 +38,9 @@ class People:
     milestone_id: int
     comment_id: int
     entry_id: int  # a budget in the project's funding ledger
+    rencontre_id: int  # with an atelier whose testimony is the project, and its compte rendu
+    atelier_id: int
+    report_id: int  # published (version 1) and public
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,22 @@ def project_page(suffix: str = "") -> Callable:
     return reach
 
 
+def meetings_page(path: str) -> Callable:
+    """Opens a meetings page: ``path`` may use {rencontre}, {atelier} and {report}."""
+
+    def reach(page, live_server, people):
+        page.goto("/rencontres" + path.format(rencontre=people.rencontre_id, atelier=people.atelier_id,
+                                              report=people.report_id))
+
+    return reach
+
+
+def report_preview(page, live_server, people):
+    page.goto(f"/rencontres/comptes-rendus/{people.report_id}/brouillon")
+    page.get_by_role("button", name="Aperçu").click()
+    expect(page.get_by_role("heading", name="Aperçu (non enregistré)")).to_be_visible()
+
+
 def payment_with_errors(page, live_server, people):
     page.goto(f"/projets/{people.project_id}/financements/nouveau/versement")
     page.get_by_role("button", name="Enregistrer").click()
@@ -172,6 +194,20 @@ SCREENS = [
     Screen("funding.record", "member", payment_with_errors, name="funding.record-erreurs"),
     Screen("funding.annul", "member", project_page("/financements/{entry}/annuler")),
     Screen("funding.network_page", "admin", "/financements"),
+    Screen("meetings.index", "member", "/rencontres/"),
+    Screen("meetings.show", "member", meetings_page("/{rencontre}")),
+    Screen("meetings.show", "admin", meetings_page("/{rencontre}"), name="meetings.show-coordination"),
+    Screen("meetings.new", "admin", "/rencontres/nouvelle"),
+    Screen("meetings.edit", "admin", meetings_page("/{rencontre}/modifier")),
+    Screen("meetings.new_atelier", "admin", meetings_page("/{rencontre}/ateliers/nouveau")),
+    Screen("meetings.edit_atelier", "admin", meetings_page("/ateliers/{atelier}/modifier")),
+    Screen("meetings.new_report", "admin", meetings_page("/{rencontre}/comptes-rendus/nouveau")),
+    Screen("meetings.edit_report", "admin", meetings_page("/comptes-rendus/{report}/brouillon")),
+    Screen("meetings.edit_report", "admin", report_preview, name="meetings.edit_report-apercu"),
+    Screen("meetings.report", "member", meetings_page("/comptes-rendus/{report}")),
+    Screen("meetings.report", None, meetings_page("/comptes-rendus/{report}"), name="meetings.report-public"),
+    Screen("meetings.versions", "member", meetings_page("/comptes-rendus/{report}/versions")),
+    Screen("network.identity", "admin", "/reseau/identite"),
 ]
 
 # GET routes that show no page of their own.
@@ -183,6 +219,11 @@ NOT_PAGES = {
     "funding.ledger_json": "a JSON file to save",
     "funding.network_export": "a CSV or JSON file to save",
     "funding.scdl_export": "an SCDL CSV file to save",
+    "meetings.calendar_file": "an iCalendar file",
+    "meetings.rencontre_calendar_file": "an iCalendar file",
+    "meetings.download": "a PDF file",
+    "meetings.download_latest": "redirects to the latest version's PDF",
+    "network.logo": "an image",
 }
 
 
@@ -197,9 +238,16 @@ def people(live_server) -> People:
         comment = post_comment(member, project, "Bienvenue aux partenaires !")
         budget = record_entry(project, member, NewEntry(kind=EntryKind.BUDGET, fiscal_year=2024,
                                                         event_date=date(2024, 1, 20), amount_cents=18_000_00))
-        return People(member=member, member_with_code=make_user(second_factor=True),
-                      admin=make_user(role=Role.ADMIN), organisation=organisation, project_id=project.id,
-                      milestone_id=milestone.id, comment_id=comment.id, entry_id=budget.id)
+        admin = make_user(role=Role.ADMIN)
+        member_with_code = make_user(second_factor=True)
+        atelier = make_atelier(testimonies=[(project, organisation)], facilitator_users=[member])
+        report = make_report(atelier, is_public=True)
+    with live_server.database(), live_server.app.test_request_context(base_url=live_server.url):
+        reports.publish(admin, db.session.get(CompteRendu, report.id))
+    return People(member=member, member_with_code=member_with_code, admin=admin,
+                  organisation=organisation, project_id=project.id, milestone_id=milestone.id,
+                  comment_id=comment.id, entry_id=budget.id, rencontre_id=atelier.rencontre_id,
+                  atelier_id=atelier.id, report_id=report.id)
 
 
 @pytest.fixture(scope="module")
