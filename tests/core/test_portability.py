@@ -26,6 +26,8 @@ from portal.core import portability
 from portal.core.db import db, write_intent
 from portal.demo import load_demo
 from portal.funding.chain import verify_rows
+from portal.meetings.models import CompteRendu, ReportVersion
+from portal.meetings.services import reports
 from portal.projects.models import Project
 from portal.projects.services.comments import delete_comment, post_comment
 from tests.core.test_backup import Writer
@@ -76,6 +78,9 @@ def seed(app) -> dict:
         project = db.session.execute(select(Project).order_by(Project.id)).scalars().first()
         delete_comment(admin, post_comment(admin, project, "Un message retiré ensuite."))
         invite(admin, "invitee@exemple.fr", "Invitée", admin.organisation, Role.MEMBER)
+        report = db.session.execute(select(CompteRendu).order_by(CompteRendu.id)).scalars().first()
+        report.body += "\n\nAjout après la rencontre : les prochaines dates."
+        reports.publish(admin, report, "Ajout des prochaines dates")  # version 2 beside version 1
         db.session.commit()
         users = db.session.execute(select(User)).scalars().all()
         secrets = {
@@ -139,6 +144,16 @@ def test_a_network_goes_round_trip_whole(fresh_apps, tmp_path, probe_kind):
         assert not any(value in text for value in values), f"{what} were exported"
     assert "argon2" not in text
     assert (first / "probe" / "probes" / "compte-rendu-1.pdf").read_bytes() == PDF_BYTES[0]
+    # Every published version of every compte rendu, its PDF beside the JSON, as stored, with its sha256.
+    versions = json.loads((first / "meetings" / "report_versions.json").read_text())["rows"]
+    assert sorted((v["report_id"], v["number"]) for v in versions) == [(1, 1), (1, 2)]
+    with source.app_context():
+        stored = {v.id: v for v in db.session.execute(select(ReportVersion)).scalars()}
+        for version in versions:
+            pdf = (first / version["pdf"]["file"]).read_bytes()
+            assert pdf == stored[version["id"]].pdf and pdf.startswith(b"%PDF-")
+            assert hashlib.sha256(pdf).hexdigest() == version["sha256"] == version["pdf"]["sha256"]
+        db.engine.dispose()
 
     target = fresh_apps(migrate=True)
     add_probe_table(target, rows=False)
@@ -157,6 +172,7 @@ def test_a_network_goes_round_trip_whole(fresh_apps, tmp_path, probe_kind):
     for kind in kinds:
         assert imported_rows[kind.name] == source_rows[kind.name], kind.name
     assert len(source_rows["ledger_entries"]) > 50 and len(source_rows["probes"]) == 3
+    assert len(source_rows["report_versions"]) == 2 and source_rows["atelier_testimonies"]
 
     with target.app_context():
         users = db.session.execute(select(User)).scalars().all()

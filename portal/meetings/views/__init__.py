@@ -15,5 +15,5 @@ from flask import Blueprint
 
 bp = Blueprint("meetings", __name__, url_prefix="/rencontres")
 
-from portal.meetings import dashboard, integrity  # noqa: E402,F401
+from portal.meetings import dashboard, integrity, portability  # noqa: E402,F401  (portability: its part of network exports)
 from portal.meetings.views import calendar, downloads, rencontres, reports  # noqa: E402,F401
