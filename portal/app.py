@@ -11,6 +11,7 @@ from portal.core.errors import register_error_handlers
 from portal.core.extensions import csrf, login_manager, migrate
 from portal.core.logs import configure_logging, register_request_logging
 from portal.core.security import register_security_headers
+from portal.core.urls import BoundedIntegerConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +27,7 @@ def create_app(config_override: dict | None = None) -> Flask:
     load_config(app, config_override)
     register_logging(app)
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_template_helpers(app)
     register_error_handlers(app)
@@ -45,6 +47,11 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+
+
+def register_url_converters(app: Flask) -> None:
+    """Before the routes: each ``<int:...>`` of theirs is bound to the converter registered then."""
+    app.url_map.converters["int"] = BoundedIntegerConverter
 
 
 def register_blueprints(app: Flask) -> None:

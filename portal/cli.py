@@ -315,3 +315,65 @@ def _print_created(title: str, names: list[str], limit: int = 50) -> None:
         click.echo(f"  - {name}")
     if len(names) > limit:
         click.echo(f"  … et {len(names) - limit} autre(s).")
+
+
+# --- meetings: archives of comptes rendus ------------------------------------------------------------------
+
+@portal_group.command("import-report")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--rencontre", help="La rencontre : son numéro (2, « 2e rencontre ») ou son titre. "
+                                  "Sans cette option : celle que nomme le fichier.")
+@click.option("--atelier", type=click.IntRange(1, 1000), help="Le numéro de l'atelier (sinon : celui du fichier ; "
+                                                                "sans numéro, compte rendu de toute la rencontre).")
+@click.option("--theme", help="Le thème de l'atelier (pour le créer), ou le titre d'un compte rendu de rencontre.")
+@click.option("--publish", is_flag=True, help="Publier le compte rendu (version suivante, sauf si le texte est "
+                                              "déjà celui de la dernière version).")
+@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Écrire le PDF publié dans ce fichier (avec --publish, ou si une version existe déjà).")
+@click.option("--by", "publisher", help="L'adresse du compte qui importe et publie (sinon : personne).")
+def import_report(path: Path, rencontre: str | None, atelier: int | None, theme: str | None, publish: bool,
+                  pdf_path: Path | None, publisher: str | None):
+    """Bring a past compte rendu written as Markdown (YAML front matter or the seed's header) into the portal."""
+    from portal.accounts.models import find_user_by_email
+    from portal.meetings.archives.parser import ReportFileError, decode_report, parse_report
+    from portal.meetings.archives.service import ImportOptions
+    from portal.meetings.archives.service import import_report as run_import
+    from portal.meetings.services.common import MeetingError
+    from portal.pdf import PdfRenderError
+
+    options = ImportOptions(rencontre=rencontre, atelier=atelier, theme=theme, publish=publish, filename=path.name)
+    with write_intent():
+        try:
+            parsed = parse_report(decode_report(path.read_bytes()))
+            actor = find_user_by_email(publisher) if publisher else None
+            if publisher and actor is None:
+                raise ReportFileError(None, f"--by : aucun compte pour {publisher}.")
+            outcome = run_import(actor, parsed, options)
+            if pdf_path and outcome.version is None:
+                raise ReportFileError(None, "--pdf écrit la version publiée : ajoutez --publish (ce compte rendu n'a "
+                                            "encore aucune version).")
+        except ReportFileError as error:
+            db.session.rollback()
+            raise click.ClickException(f"{path.name}, {error}" if error.line else str(error)) from None
+        except (MeetingError, PdfRenderError) as error:
+            db.session.rollback()
+            raise click.ClickException(error.message) from None
+        db.session.commit()
+    _print_report_import(parsed, outcome)
+    if pdf_path:
+        pdf_path.write_bytes(outcome.version.pdf)
+        click.echo(f"PDF écrit : {pdf_path} (version {outcome.version.number}, {outcome.version.page_count} pages).")
+
+
+def _print_report_import(parsed, outcome) -> None:
+    for what in outcome.created:
+        click.echo(f"Créé : {what}")
+    if parsed.ignored_keys:
+        click.echo(f"Clés de l'en-tête ignorées : {', '.join(parsed.ignored_keys)}")
+    report = outcome.report
+    click.echo(f"Compte rendu n° {report.id} « {report.heading} » : "
+               + ("brouillon mis à jour." if outcome.draft_changed else "brouillon inchangé."))
+    if outcome.version is not None:
+        state = "publiée" if outcome.version_is_new else "déjà publiée, inchangée"
+        click.echo(f"Version {outcome.version.number} {state} ({outcome.version.page_count} pages, "
+                   f"sha256 {outcome.version.sha256[:12]}…).")

@@ -10,6 +10,7 @@ from portal.core.db import db, utcnow
 from portal.core.forms import choices
 from portal.core.mail import send_mail
 from portal.core.permissions import admin_required, current_actor, inviter_required
+from portal.core.urls import request_int
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -61,7 +62,7 @@ def users():
 @bp.route("/invitations/nouvelle", methods=["GET", "POST"])
 @inviter_required
 def invite():
-    form = InvitationForm(organisation_id=request.args.get("organisation", type=int))
+    form = InvitationForm(organisation_id=request.args.get("organisation", type=request_int))
     form.organisation_id.choices = choices((org.id, org.name) for org in _organisations())
     form.role.choices = choices((role.value, role.label) for role in current_user.invitable_roles())
     if form.validate_on_submit():

@@ -151,6 +151,7 @@ class ActivationForm(BaseForm):
 class NotificationsForm(BaseForm):
     notify_comments = BooleanField(
         "M'envoyer un e-mail pour chaque nouveau commentaire sur les projets dont je fais partie")
+    notify_reports = BooleanField("M'envoyer un e-mail quand la coordination publie un compte rendu de rencontre")
 
 
 class AnonymiseForm(BaseForm):

@@ -127,6 +127,8 @@ class User(UserMixin, db.Model):
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Mail me each new comment on the projects I am a member of (turned off on the account page).
     notify_comments: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Mail me the comptes rendus the coordination publishes (the coordinator chooses who is told; this says no).
+    notify_reports: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Set when an admin anonymised this departed person: the row stays so that what they wrote keeps
     # its author, but their name, e-mail and password are gone (services.anonymise_user).
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -86,6 +86,9 @@ def _normalise(code: str | None) -> str:
 
 def matching_step(secret: str, code: str) -> int | None:
     """The 30-second step, within the tolerated window, whose code is ``code``; None when none is."""
+    if not (code.isascii() and code.isdigit()):
+        # str.isdigit() also takes "١٢٣٤٥٦" or "²³": compare_digest would raise on such a code (a 500).
+        return None
     totp = pyotp.TOTP(secret)
     now_step = int(clock.now()) // totp.interval
     for step in range(now_step - TOLERATED_STEPS, now_step + TOLERATED_STEPS + 1):
@@ -112,7 +115,7 @@ def verify(user: User, code: str | None) -> str:
     cleaned = _normalise(code)
     if not cleaned:
         raise AccountError(MISSING_CODE, field="code")
-    if cleaned.isdigit() and len(cleaned) == 6:
+    if cleaned.isascii() and cleaned.isdigit() and len(cleaned) == 6:
         _check_totp(user, cleaned)
         return "totp"
     if _use_recovery_code(user, cleaned):

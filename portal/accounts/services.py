@@ -175,10 +175,14 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     set_password(user, new_password, "changed")
 
 
-def set_notifications(user: User, notify_comments: bool) -> None:
-    """The person chooses whether new comments on their projects are mailed to them."""
+def set_notifications(user: User, notify_comments: bool, notify_reports: bool | None = None) -> None:
+    """The person chooses whether new comments on their projects, and published comptes rendus, are mailed
+    to them (``notify_reports`` None: left as it is)."""
     user.notify_comments = notify_comments
-    audit.record("account.notifications", actor=user, target=user.email, notify_comments=notify_comments)
+    if notify_reports is not None:
+        user.notify_reports = notify_reports
+    audit.record("account.notifications", actor=user, target=user.email, notify_comments=notify_comments,
+                 notify_reports=user.notify_reports)
 
 
 # --- invitations -----------------------------------------------------------------------------------

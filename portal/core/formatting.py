@@ -32,14 +32,20 @@ def format_day(day: date | datetime | None, pattern: str = "d MMMM y") -> str:
     return format_date(day, pattern, locale=LOCALE)
 
 
+def format_count(count: int, singular: str, plural: str | None = None) -> str:
+    """1 -> « 1 page », 3 -> « 3 pages »; French keeps the singular for 0 and 1."""
+    word = singular if abs(count) < 2 else (plural or f"{singular}s")
+    return f"{count} {word}"
+
+
 def format_duration(seconds: int) -> str:
     """3600 -> « 1 heure », 9000 -> « 2 heures 30 minutes », 600 -> « 10 minutes »."""
     hours, minutes = divmod(int(seconds) // 60, 60)
     parts = []
     if hours:
-        parts.append(f"{hours} heure{'s' if hours > 1 else ''}")
+        parts.append(format_count(hours, "heure"))
     if minutes or not hours:
-        parts.append(f"{minutes} minute{'s' if minutes > 1 else ''}")
+        parts.append(format_count(minutes, "minute"))
     return " ".join(parts)
 
 

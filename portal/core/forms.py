@@ -1,7 +1,7 @@
 """The base form every screen uses: French messages, whitespace stripped, service errors on fields."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectMultipleField, StringField, TextAreaField, validators
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -66,6 +66,17 @@ def _field_error_items(field) -> list[tuple[str, str, str]]:
     if field.type == "FormField":
         return [item for subfield in field for item in _field_error_items(subfield)]
     return [(field.id, str(field.label.text), str(field.errors[0]))] if field.errors else []
+
+
+class NumberRange(validators.NumberRange):
+    """WTForms' NumberRange, safe for any integer typed: its check calls math.isnan(), which raises
+    OverflowError (a 500) on an integer too long for a float ("9" repeated 400 times); such a number is
+    out of any range, and said so like the others."""
+
+    def __call__(self, form, field):
+        if isinstance(field.data, int) and abs(field.data) > 2**53:
+            raise ValidationError(self.message or "Nombre hors limites.")
+        super().__call__(form, field)
 
 
 def max_length(limit: int) -> Length:

@@ -85,6 +85,7 @@ def register(app: Flask) -> None:
         moment=formatting.format_moment,
         day=formatting.format_day,
         money=formatting.format_cents,
+        count_of=formatting.format_count,
         markdown=render_markdown,
     )
     app.jinja_env.globals.update(navigation=_navigation, is_current=_is_current)

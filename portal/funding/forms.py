@@ -4,11 +4,11 @@ annulation, and the network page's filters."""
 from datetime import date
 
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import DateInput
 
 from portal.core.formatting import AmountError, parse_amount
-from portal.core.forms import BaseForm, PartialDateField, choices, max_length
+from portal.core.forms import BaseForm, NumberRange, PartialDateField, choices, max_length
 from portal.core.partial_dates import Precision
 from portal.funding.rules import FIRST_FISCAL_YEAR, EntryKind, PaymentKind
 from portal.funding.services.ledger import NOTE_LIMIT

@@ -24,6 +24,7 @@ from sqlalchemy.orm import aliased
 from portal.accounts.models import Organisation
 from portal.core.db import db
 from portal.core.permissions import current_actor, refuse
+from portal.core.urls import request_int
 from portal.funding import chart
 from portal.funding.forms import ENTRY_FORMS, AnnulationForm, NetworkFilterForm
 from portal.funding.models import LedgerEntry, ProjectFunding
@@ -73,7 +74,7 @@ def entry_of(funding: ProjectFunding, entry_id: int) -> LedgerEntry:
 @login_required
 def tab(project_id: int):
     funding = funding_of(project_id)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=request_int), 1)
     years = project_years(project_id)
     names = Named.for_years(years)
     return render_template(
@@ -214,8 +215,8 @@ def network_filters() -> tuple[NetworkFilterForm, int | None, int | None]:
     funders = db.session.execute(select(Organisation.id, Organisation.name).where(
         Organisation.id.in_(select(LedgerEntry.funder_id))).order_by(Organisation.name))
     form.funder_id.choices = [("", "Tous"), *((str(row.id), row.name) for row in funders)]
-    year = request.args.get("fiscal_year", type=int)
-    funder = request.args.get("funder_id", type=int)
+    year = request.args.get("fiscal_year", type=request_int)
+    funder = request.args.get("funder_id", type=request_int)
     return form, year, funder
 
 
@@ -245,8 +246,8 @@ def network_export(fmt: str):
 @bp.route("/financements/scdl")
 @login_required
 def scdl_export():
-    funder = db.session.get(Organisation, request.args.get("financeur", type=int) or 0)
-    year = request.args.get("exercice", type=int)
+    funder = db.session.get(Organisation, request.args.get("financeur", type=request_int) or 0)
+    year = request.args.get("exercice", type=request_int)
     if funder is None or year is None:
         abort(404)
     allowed(current_user.is_coordinator or current_user.organisation_id == funder.id)

@@ -4,6 +4,7 @@ from flask import Blueprint, render_template, request
 
 from portal.core.audit import action_label, detail_label
 from portal.core.permissions import admin_required
+from portal.core.urls import request_int
 from portal.journal.forms import JournalFilterForm
 from portal.journal.services import journal_page
 
@@ -16,7 +17,7 @@ def index():
     form = JournalFilterForm(formdata=request.args)
     if form.url_arguments():
         form.validate()
-    page = journal_page(form.valid_values(), older_than=request.args.get("avant", type=int),
-                        newer_than=request.args.get("apres", type=int))
+    page = journal_page(form.valid_values(), older_than=request.args.get("avant", type=request_int),
+                        newer_than=request.args.get("apres", type=request_int))
     return render_template("journal/index.html", form=form, page=page, filters=form.url_arguments(),
                            action_label=action_label, detail_label=detail_label)

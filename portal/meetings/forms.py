@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from portal.core.formatting import PARIS, to_paris
 from portal.core.forms import BaseForm, CheckboxListField, choices, max_length
+from portal.core.urls import request_int
 from portal.meetings.services.rencontres import AtelierData, FacilitatorData, RencontreData, TestimonyData
 
 MARKDOWN_HINT = ("Mise en forme Markdown : « ## » pour un titre, « - » pour une liste, **gras**, *italique*, "
@@ -32,8 +33,10 @@ def optional_int(value) -> int | None:
     """Select values: "" means "none"; anything not a number is treated as none (never a 500)."""
     if isinstance(value, int):
         return value
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else None
+    try:
+        return request_int(str(value or "").strip())  # bounded: a 400-digit number is "none" too
+    except ValueError:
+        return None
 
 
 def _paris_moment(day, hour: time | None) -> datetime | None:

@@ -3,12 +3,13 @@ a real date, a known choice); the services check the rules between fields and ag
 
 from wtforms import FieldList, FormField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms import Form as SubForm
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from portal.accounts.forms import email_field
 from portal.accounts.models import TERRITORY_LABELS
-from portal.core.forms import BaseForm, CheckboxListField, PartialDateField, choices, max_length
+from portal.core.forms import BaseForm, CheckboxListField, NumberRange, PartialDateField, choices, max_length
 from portal.core.partial_dates import EXAMPLES
+from portal.core.urls import request_int
 from portal.projects.models import MemberRole, MilestoneKind, PartnerRole, Status, Visibility
 from portal.projects.services import comments as comment_rules
 from portal.projects.services import milestones as milestone_rules
@@ -24,8 +25,10 @@ def optional_int(value) -> int | None:
     """Select values: "" means "none"; anything not a number is treated as none (never a 500)."""
     if isinstance(value, int):
         return value
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else None
+    try:
+        return request_int(str(value or "").strip())
+    except ValueError:
+        return None
 
 
 def organisation_choices(organisations, empty_label: str = "— Choisir une organisation —"):

@@ -138,6 +138,19 @@ def report_preview(page, live_server, people):
     expect(page.get_by_role("heading", name="Aperçu (non enregistré)")).to_be_visible()
 
 
+def compared_versions(page, live_server, people):
+    """The report corrected and published again (once for the module), then its two versions compared."""
+    with live_server.database(), live_server.app.test_request_context(base_url=live_server.url):
+        report = db.session.get(CompteRendu, people.report_id)
+        if len(reports.versions_of(report)) < 2:
+            reports.save_draft(people.admin, report, report.body.replace("L'isolement n'a pas un visage.",
+                                                                         "L'isolement n'a pas un seul visage.")
+                               + "\n- Une proposition ajoutée.\n", expected_version=None)
+            reports.publish(people.admin, report, "Une proposition ajoutée")
+    page.goto(f"/rencontres/comptes-rendus/{people.report_id}/comparer")
+    expect(page.get_by_role("heading", level=2)).to_contain_text("De la version 1 à la version 2")
+
+
 def payment_with_errors(page, live_server, people):
     page.goto(f"/projets/{people.project_id}/financements/nouveau/versement")
     page.get_by_role("button", name="Enregistrer").click()
@@ -176,7 +189,7 @@ SCREENS = [
     Screen("journal.index", "admin", "/admin/journal"),
     Screen("journal.index", "admin", "/admin/journal?action=login.succeeded", name="journal.index-filtre"),
     Screen("projects.index", "member", "/projets"),
-    Screen("projects.index", "member", "/projets?q=atelier&territory=rural", name="projects.index-recherche"),
+    Screen("projects.index", "member", "/projets?mots=atelier&territoire=rural", name="projects.index-recherche"),
     Screen("projects.panorama", "member", "/projets/panorama"),
     Screen("projects.new", "member", "/projets/nouveau"),
     Screen("projects.show", "member", project_page()),
@@ -207,6 +220,7 @@ SCREENS = [
     Screen("meetings.report", "member", meetings_page("/comptes-rendus/{report}")),
     Screen("meetings.report", None, meetings_page("/comptes-rendus/{report}"), name="meetings.report-public"),
     Screen("meetings.versions", "member", meetings_page("/comptes-rendus/{report}/versions")),
+    Screen("meetings.compare_versions", "member", compared_versions),
     Screen("network.identity", "admin", "/reseau/identite"),
 ]
 
@@ -333,6 +347,8 @@ def test_the_statement_is_public_and_complete(page):
     assert headings == ["État de conformité", "Résultats des tests", "Contenus non accessibles",
                         "Établissement de cette déclaration", "Retour d'information et contact", "Voies de recours"]
     expect(page.get_by_text("axe-core 4.12")).to_be_visible()
+    # Each keyboard-only journey it names is a test (tests/browser/test_project_journeys.py, journey 2).
+    expect(page.get_by_text("lui ajouter un jalon et lire son historique", exact=False)).to_be_visible()
     expect(page.get_by_role("link", name="coordination@passerelle.example")).to_be_visible()
 
 

@@ -82,3 +82,53 @@ def test_a_mistaken_entry_is_annulled_and_stays_in_the_log(page, live_server):
     expect(page.locator("#ecriture-3")).to_contain_text("Budget saisi avant le vote du conseil.")
     expect(page.get_by_text("pas de budget prévisionnel enregistré")).to_be_visible()
     assert_no_serious_violations(page)
+
+
+def record(page, project_id: int, kind: str, fields: dict[str, str], funder: str | None = None) -> None:
+    """Open the form of ``kind`` from the funding tab's link, fill it by its labels, save it."""
+    page.goto(f"/projets/{project_id}/financements")
+    page.locator(f'a[href="/projets/{project_id}/financements/nouveau/{kind}"]').first.click()
+    if funder:
+        page.get_by_label(re.compile("^Financeur")).select_option(label=funder)
+    for label, value in fields.items():
+        page.get_by_label(re.compile("^" + re.escape(label))).fill(value)
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page).to_have_url(re.compile(rf"/projets/{project_id}/financements#journal$"))
+
+
+def test_journey_3_the_centre_plans_and_asks_the_caf_grants_and_pays_the_tab_shows_what_remains(
+        page, new_page, live_server):
+    """Issue 6, journey 3, from each person's login: the centre records a budget and a demande; the CAF
+    member records the accord and a first payment; the tab shows what is still to pay and to fund."""
+    with live_server.database():
+        carrier = make_organisation("Centre social — parcours 3")
+        caf = make_organisation("CAF — parcours 3", kind=OrganisationKind.CAF)
+        centre_member = make_user(organisation=carrier, full_name="Sophie Garnier")
+        caf_member = make_user(organisation=caf, full_name="Claudy Debaix")
+        project_id = make_project(carrier, centre_member, title="Entracte parcours 3",
+                                  partners=[(caf, PartnerRole.FINANCEUR)]).id
+    year = str(date.today().year)
+
+    login_as(page, centre_member)
+    record(page, project_id, "budget", {"Coût prévu de l'action pour l'exercice (€)": "40 000"})
+    record(page, project_id, "demande", {"Montant demandé (€)": "15 000", "N° de dossier": "CAF-2026-118"},
+           funder=caf.name)
+
+    funder_page = new_page()
+    login_as(funder_page, caf_member)
+    record(funder_page, project_id, "accord", {"Montant accordé (€)": "12 000,00",
+                                              "Date de la décision": date.today().isoformat()})
+    funder_page.goto(f"/projets/{project_id}/financements/nouveau/versement")
+    funder_page.get_by_label("Acompte").check()
+    funder_page.get_by_label("Montant versé (€)").fill("5 000")
+    funder_page.get_by_role("button", name="Enregistrer").click()
+    expect(funder_page.get_by_role("status")).to_contain_text("Versement enregistré")
+
+    page.goto(f"/projets/{project_id}/financements")  # the centre reads the result
+    year_row = page.locator(".funding-balances__year", has_text=f"Exercice {year}")
+    expect(year_row).to_contain_text("budget prévisionnel : 40\u202f000,00\u00a0€")
+    expect(year_row).to_contain_text("Reste à financer : 28\u202f000,00\u00a0€")
+    caf_row = page.locator(".funding-balances tr", has_text=caf.name)
+    for amount in ("15\u202f000,00\u00a0€", "12\u202f000,00\u00a0€", "5\u202f000,00\u00a0€", "7\u202f000,00\u00a0€"):
+        expect(caf_row).to_contain_text(amount)  # asked, granted, paid, still to pay
+    assert_no_serious_violations(page)

@@ -67,3 +67,16 @@ def test_siret_check_digit(raw, valid):
 ])
 def test_safe_next_url(target, safe):
     assert safe_next_url(target) == safe
+
+
+@pytest.mark.parametrize(("count", "expected"), [(0, "0 page"), (1, "1 page"), (2, "2 pages"), (150, "150 pages")])
+def test_counts_agree_in_french(count, expected):
+    from portal.core.formatting import format_count
+
+    assert format_count(count, "page") == expected
+
+
+def test_a_count_may_name_an_irregular_plural():
+    from portal.core.formatting import format_count
+
+    assert format_count(3, "ressource ignorée", "ressources ignorées") == "3 ressources ignorées"

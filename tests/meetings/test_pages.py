@@ -172,6 +172,9 @@ def test_coordinator_publishes_v1_then_v2_and_both_stay_downloadable(client, log
     page = client.get(response.headers["Location"])
     assert "Version 1 publiée" in page and "Télécharger le PDF" in page
     db.session.refresh(world.report)
+    page_count = world.report.versions[0].page_count
+    assert f"(version 1, {page_count} page{'s' if page_count > 1 else ''}," in page  # never « 1 pages »
+    db.session.refresh(world.report)
     second = save(client, world, world.report.body + "\n\nAjout.\n", action="publish", change_note="Ajout final")
     assert second.status_code == 302
     listing = client.get(f"/rencontres/comptes-rendus/{world.report.id}/versions")

@@ -26,7 +26,9 @@ from portal.core.urls import safe_next_url
 def account():
     return render_template("accounts/account.html", session_started_at=sessions.started_at(),
                            recovery_codes_left=second_factor.remaining_recovery_codes(current_user),
-                           notifications_form=NotificationsForm(notify_comments=current_user.notify_comments))
+                           notifications_form=NotificationsForm(
+                               notify_comments=current_user.notify_comments,
+                               notify_reports=current_user.notify_reports))
 
 
 @bp.route("/compte/notifications", methods=["POST"])
@@ -34,11 +36,18 @@ def account():
 def notifications():
     form = NotificationsForm()
     if form.validate_on_submit():
-        services.set_notifications(current_actor(), form.notify_comments.data)
+        services.set_notifications(current_actor(), form.notify_comments.data, form.notify_reports.data)
         db.session.commit()
-        flash("Vos préférences de notification sont enregistrées." if form.notify_comments.data else
-              "Vous ne recevrez plus les nouveaux commentaires par e-mail.", "success")
+        flash(_notifications_message(form.notify_comments.data, form.notify_reports.data), "success")
     return redirect(url_for("accounts.account"))
+
+
+def _notifications_message(comments: bool, reports: bool) -> str:
+    stopped = [what for what, wanted in (("les nouveaux commentaires", comments),
+                                         ("les comptes rendus publiés", reports)) if not wanted]
+    if not stopped:
+        return "Vos préférences de notification sont enregistrées."
+    return " ".join(f"Vous ne recevrez plus {what} par e-mail." for what in stopped)
 
 
 @bp.route("/compte/confirmer-identite", methods=["GET", "POST"])

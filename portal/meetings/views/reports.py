@@ -7,7 +7,9 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.core.db import db
+from portal.core.formatting import format_count
 from portal.core.permissions import current_actor
+from portal.core.urls import request_int
 from portal.meetings.forms import DraftForm, NewReportForm
 from portal.meetings.models import CompteRendu, can_organise
 from portal.meetings.services import reports as rules
@@ -35,7 +37,7 @@ def new_report(rencontre_id: int):
         db.select(CompteRendu.atelier_id).where(CompteRendu.rencontre_id == rencontre.id))}
     form = NewReportForm().setup([a for a in rencontre.ateliers if a.id not in taken])
     if request.method == "GET":
-        form.atelier_id.data = request.args.get("atelier", type=int)
+        form.atelier_id.data = request.args.get("atelier", type=request_int)
     if form.validate_on_submit():
         atelier = next((a for a in rencontre.ateliers if a.id == form.atelier_id.data), None)
         created = attempt(form, lambda: rules.create_report(current_actor(), rencontre, atelier,
@@ -115,10 +117,9 @@ def _publish(report_id: int, change_note: str, form: DraftForm):
         flash(f"Brouillon enregistré, mais non publié : {error.message}", "error")
         return redirect(url_for("meetings.edit_report", report_id=report_id))
     db.session.commit()
-    skipped = f" {len(rendered.skipped_resources)} ressource(s) ignorée(s) dans le PDF." \
-        if rendered.skipped_resources else ""
-    pages = f"{version.page_count} page{'s' if version.page_count > 1 else ''}"
-    flash(f"Version {version.number} publiée ({pages}).{skipped}", "success")
+    ignored = len(rendered.skipped_resources)
+    skipped = f" {format_count(ignored, 'ressource ignorée', 'ressources ignorées')} dans le PDF." if ignored else ""
+    flash(f"Version {version.number} publiée ({format_count(version.page_count, 'page')}).{skipped}", "success")
     return redirect(url_for("meetings.report", report_id=report_id))
 
 

@@ -10,17 +10,21 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from portal.core.db import db
+from portal.core.permissions import refuse
 from portal.projects.models import Project, ProjectMember
 from portal.projects.services.common import ProjectError
 
 
 def visible_project(project_id: int, *options) -> Project:
-    """The project, with its partners (``can_view`` needs them), or 404."""
+    """The project, with its partners (``can_view`` needs them), or 404. A project that exists but is
+    hidden from this person is a refusal worth auditing (someone followed or guessed its link)."""
     project = db.session.execute(
         db.select(Project).where(Project.id == project_id).options(selectinload(Project.partners), *options)
     ).scalar_one_or_none()
-    if project is None or not project.can_view(current_user):
+    if project is None:
         abort(404)
+    if not project.can_view(current_user):
+        refuse(404, target=f"project:{project_id}")
     return project
 
 

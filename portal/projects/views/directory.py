@@ -3,6 +3,7 @@
 from flask import render_template, request
 from flask_login import current_user, login_required
 
+from portal.core.urls import request_int
 from portal.projects.forms import DirectoryForm
 from portal.projects.models import can_create_project, can_manage_taxonomy
 from portal.projects.services import directory
@@ -29,8 +30,8 @@ def _filters(form: DirectoryForm) -> DirectoryFilters:
 def index():
     form = DirectoryForm(formdata=request.args).setup(directory.filter_options(current_user))
     filters = _filters(form)
-    page = directory.directory_page(current_user, filters, after=request.args.get("apres", type=int),
-                                    before=request.args.get("avant", type=int))
+    page = directory.directory_page(current_user, filters, after=request.args.get("apres", type=request_int),
+                                    before=request.args.get("avant", type=request_int))
     query_args = {key: value for key, value in request.args.items() if key not in ("apres", "avant") and value}
     return render_template("projects/directory.html", form=form, filters=filters, page=page,
                            query_args=query_args, can_create=can_create_project(current_user),
@@ -40,7 +41,7 @@ def index():
 @bp.route("/panorama")
 @login_required
 def panorama():
-    year = request.args.get("annee", type=int)
+    year = request.args.get("annee", type=request_int)
     year = year if year and 1900 <= year <= 2100 else None
     return render_template("projects/panorama.html", tables=directory.panorama(current_user, year), year=year,
                            territories=directory.TERRITORY_COLUMNS)

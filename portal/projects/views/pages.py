@@ -9,6 +9,7 @@ from portal.accounts.models import Organisation
 from portal.core.db import db
 from portal.core.permissions import current_actor
 from portal.core.text import fold
+from portal.core.urls import request_int
 from portal.projects.diffs import FIELD_LABELS, revision_changes
 from portal.projects.forms import CommentForm, ProjectForm
 from portal.projects.models import Project, Public, Revision, Theme, can_change_carrier, can_create_project
@@ -33,7 +34,7 @@ def show(project_id: int):
 def render_project_page(project: Project, comment_form: CommentForm, status: int = 200):
     """The page, its timeline and its discussion (also re-shown when a comment is refused)."""
     items, older = build_timeline(project, current_user, TimelineCursor.decode(request.args.get("avant")))
-    discussion = history.discussion(project, request.args.get("messages_avant", type=int))
+    discussion = history.discussion(project, request.args.get("messages_avant", type=request_int))
     revision_count = db.session.scalar(db.select(func.count()).where(Revision.project_id == project.id))
     return render_template(
         "projects/show.html", project=project, timeline=items, timeline_older=older,
@@ -148,7 +149,7 @@ def _short(value) -> str:
 @login_required
 def history_page(project_id: int):
     project = visible_project(project_id)
-    page = history.history_page(project, request.args.get("avant", type=int))
+    page = history.history_page(project, request.args.get("avant", type=request_int))
     entries = [(revision, revision_changes(revision)) for revision in page.items]
     return render_template("projects/history.html", project=project, entries=entries, older=page.older,
                            paged="avant" in request.args)
