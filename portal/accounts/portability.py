@@ -37,6 +37,7 @@ portability.register(portability.Kind(
         "created_at": "When the account was created.",
         "last_login_at": "Last successful login, or null.",
         "notify_comments": "Whether they are mailed each new comment on their projects.",
+        "notify_reports": "Whether they are mailed when a compte rendu is published.",
         "anonymised_at": "When an admin anonymised the account, or null.",
     },
     omitted={
