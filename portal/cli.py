@@ -12,7 +12,7 @@ import click
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
-from portal.core import backup, integrity
+from portal.core import audit, backup, integrity, portability
 from portal.core.db import db, write_intent
 from portal.core.schema import is_known_revision, migration_state
 
@@ -133,6 +133,63 @@ def restore_command(file: Path):
     else:
         click.echo(f"Schéma en révision {state.database or 'aucune'} ; le code attend {state.code}. Lancez "
                    "« flask --app wsgi db upgrade », puis « flask --app wsgi portal verify ».")
+
+
+audit.label_actions({"network.exported": "Réseau exporté", "network.imported": "Réseau importé"},
+                    details={"exported_at": "date de l'export"})
+
+
+@portal_group.command("export-network")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def export_network_command(directory: Path):
+    """Write the whole network (organisations, people without their secrets, projects and their story,
+    ledgers...) to DIRECTORY, absent or empty, as documented JSON files (FORMAT.md) with a manifest."""
+    try:
+        report = portability.export_network(directory)
+    except portability.PortabilityError as error:
+        raise click.ClickException(error.message) from None
+    audit.record_now("network.exported", target=str(report.path)[:120], **report.counts)
+    size = f"{report.size / 1_000_000:.1f}".replace(".", ",")
+    click.echo(f"Réseau exporté dans {report.path} ({report.files} fichiers, {size} Mo) :")
+    _print_counts(report.counts)
+    click.echo("Ce dossier contient les données personnelles du réseau (noms, adresses e-mail) : gardez-le "
+               "en lieu sûr. Format décrit dans FORMAT.md ; import : « flask --app wsgi portal import-network ».")
+
+
+@portal_group.command("import-network")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def import_network_command(directory: Path):
+    """Load a network written by export-network into this portal, which must be empty (schema created by
+    `db upgrade`, no data), in one transaction; then run every integrity verifier."""
+    with write_intent():
+        try:
+            report = portability.import_network(directory)
+        except portability.PortabilityError as error:
+            db.session.rollback()
+            raise click.ClickException(error.message + " Rien n'a été importé.") from None
+        except Exception:
+            db.session.rollback()
+            raise
+        audit.record("network.imported", target=str(Path(directory).resolve())[:120],
+                     exported_at=report.exported_at, **report.counts)
+        db.session.commit()
+    click.echo(f"Réseau importé (export du {report.exported_at}) :")
+    _print_counts(report.counts)
+    click.echo("Les comptes importés n'ont pas de mot de passe : chaque personne choisit le sien avec le lien "
+               "« Mot de passe oublié ? » de la page de connexion (le serveur de courrier doit être configuré). "
+               "Les administrateurs configurent ensuite à nouveau leur double authentification.")
+    _run_verifiers()
+
+
+def _print_counts(counts: dict[str, int]) -> None:
+    for name, count in counts.items():
+        click.echo(f"  {name:24} {count}")
+
+
+@portal_group.command("network-format")
+def network_format_command():
+    """Print the documentation of export-network's files, field by field (portal/NETWORK_FORMAT.md)."""
+    click.echo(portability.documentation(), nl=False)
 
 
 @portal_group.command("verify")

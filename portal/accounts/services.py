@@ -155,7 +155,9 @@ def request_password_reset(email: str) -> tuple[User, str] | None:
     """The user and their reset token, or None; the page says the same thing either way."""
     user = find_user_by_email(email)
     audit.record("password.reset_requested", actor=user, target=normalise_email(email))
-    if user is None or not user.active or user.password_hash is None:
+    # An active account without a password is one brought by ``portal import-network``: this link is how
+    # its person chooses one. Anonymised accounts have none either, but they are never active.
+    if user is None or not user.active:
         return None
     return user, make_reset_token(user)
 

@@ -13,6 +13,7 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.core import portability
 from portal.core.db import UTCDateTime, db, utcnow, write_intent
 from portal.core.logs import request_id
 
@@ -29,6 +30,12 @@ class AuditEvent(db.Model):
     target: Mapped[str | None] = mapped_column(String(120))
     address: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+# The log stays with the installation that wrote it (its retention, its addresses); an imported network
+# starts a new log, whose first event is the import itself.
+portability.not_exported(AuditEvent.__tablename__, "the installation's security log (addresses, logins) stays "
+                                                   "with it; the new portal's log starts with the import")
 
 
 # French names of the actions and of their details' keys, for the journal page; each module labels

@@ -39,8 +39,9 @@ from portal.projects.views.common import allowed, visible_project
 
 bp = Blueprint("funding", __name__)
 
-# Registered at import, with the blueprint: the timeline provider, the dashboard section, the integrity check.
-from portal.funding import dashboard, timeline  # noqa: E402,F401
+# Registered at import, with the blueprint: the timeline provider, the dashboard section, the integrity check,
+# the ledger's part of network exports.
+from portal.funding import dashboard, portability, timeline  # noqa: E402,F401
 from portal.funding.services import verify  # noqa: E402,F401
 
 LOG_PER_PAGE = 25

@@ -4,7 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 
 from portal.core.db import db
 from portal.core.permissions import admin_required, current_actor
-from portal.network import services
+from portal.network import portability, services  # noqa: F401  (portability: its part of network exports)
 from portal.network.forms import IdentityForm
 
 bp = Blueprint("network", __name__, url_prefix="/reseau")

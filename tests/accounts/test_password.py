@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 import itsdangerous.timed
 
 from portal.accounts.passwords import verify_password
+from portal.accounts.services import anonymise_user
 from portal.core.db import db
 from tests.support.factories import PASSWORD
 
@@ -92,3 +93,26 @@ def test_change_password_needs_the_current_one(client, make, login):
     assert "Le mot de passe actuel est incorrect." in page
     db.session.refresh(user)
     assert verify_password(user.password_hash, PASSWORD)
+
+
+def test_an_imported_account_without_a_password_chooses_one_through_the_reset_link(client, make, mailbox):
+    # `portal import-network` brings people without their password: this link is how they get one.
+    user = make.user()
+    user.password_hash = None
+    db.session.flush()
+    request_reset(client, user.email)
+    [message] = mailbox.to(user.email)
+    path = urlsplit(mailbox.link_in(message)).path
+    response = client.post(path, data={"password": "mon-premier-secret", "confirm": "mon-premier-secret"})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert verify_password(user.password_hash, "mon-premier-secret")
+
+
+def test_an_anonymised_account_gets_no_reset_link(client, make, mailbox):
+    admin = make.user("admin")
+    departed = make.user()
+    anonymise_user(admin, departed)
+    db.session.flush()
+    request_reset(client, departed.email)
+    assert mailbox.messages == []

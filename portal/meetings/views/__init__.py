@@ -16,7 +16,8 @@ from flask import Blueprint
 
 bp = Blueprint("meetings", __name__, url_prefix="/rencontres")
 
-from portal.meetings import dashboard, integrity  # noqa: E402,F401
+# portability: the meetings' part of network exports (portal export-network), registered at import.
+from portal.meetings import dashboard, integrity, portability  # noqa: E402,F401
 from portal.meetings.views import (  # noqa: E402,F401
     calendar,
     compare,

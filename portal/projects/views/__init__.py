@@ -9,5 +9,5 @@ from flask import Blueprint
 bp = Blueprint("projects", __name__, url_prefix="/projets")
 
 # The route modules register on ``bp``; the dashboard module registers its sections.
-from portal.projects import dashboard  # noqa: E402,F401
+from portal.projects import dashboard, portability  # noqa: E402,F401
 from portal.projects.views import directory, discussion, members, milestones, pages, taxonomy  # noqa: E402,F401
