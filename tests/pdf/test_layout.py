@@ -45,7 +45,11 @@ def test_a_huge_image_is_scaled_to_the_page(app):
 
 
 @pytest.mark.slow
-def test_a_150_page_report_renders(app):
+def test_a_150_page_report_renders(app, monkeypatch):
+    # What is checked here is the layout of a long report; how long it takes is the benchmark's figure
+    # (tests/perf/meetings_bench.py, against the production limit). CI runs two suites on two cores, so
+    # the render limit is lifted rather than turned into a timing assertion.
+    monkeypatch.setitem(app.config, "PDF_RENDER_TIMEOUT", 600)
     rendered = _render(app, long_markdown(95))
     reader = read_pdf(rendered.data)
     assert len(reader.pages) == rendered.page_count >= 150
