@@ -36,6 +36,7 @@ def test_going_back_and_up_again_keeps_every_row_of_a_portal_in_use(fresh_apps):
         before = _row_counts()
         facilitators = db.session.execute(db.text(
             "SELECT user_id FROM atelier_facilitators ORDER BY id")).scalars().all()
+        db.session.remove()  # end this read: on PostgreSQL its locks would make the ALTER TABLEs wait forever
         downgrade(revision="4b8e2f6a91c3")  # before users.notify_reports: its downgrade rebuilds users
         upgrade()
         db.session.remove()
