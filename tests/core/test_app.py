@@ -218,3 +218,11 @@ def test_static_urls_carry_a_hash_of_the_content(tmp_path):
         assert url_for("static", filename="portal.css") != first
         assert url_for("static", filename="absent.css") == "/static/absent.css"
         assert url_for("static", filename="../secret") == "/static/../secret"  # never read outside static/
+
+
+def test_a_nul_character_in_the_address_gets_a_french_400_not_a_database_error(client):
+    response = client.get("/accessibilite", query_string={"etat": "\x00"})
+    assert response.status_code == 400
+    assert "caractère nul" in response.text and "Traceback" not in response.text
+    assert client.get("/connexion", query_string={"next": "/projets\x00"}).status_code == 400
+    assert client.get("/accessibilite", query_string={"etat": "en_cours"}).status_code == 200
