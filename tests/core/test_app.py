@@ -212,3 +212,13 @@ def test_static_urls_carry_a_hash_of_the_content(tmp_path):
         assert url_for("static", filename="portal.css") != first
         assert url_for("static", filename="absent.css") == "/static/absent.css"
         assert url_for("static", filename="../secret") == "/static/../secret"  # never read outside static/
+
+
+def test_only_a_server_database_pre_pings_its_pooled_connections():
+    """A SQLite file never drops a pooled connection: no ``SELECT 1`` before each request's statements."""
+    sqlite_app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///unused.db", "SECRET_KEY": "x"})
+    server_app = create_app({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://portal@db/portal", "SECRET_KEY": "x"})
+    assert "pool_pre_ping" not in sqlite_app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert server_app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+    with sqlite_app.app_context():
+        assert db.engine.pool._pre_ping is False
