@@ -226,3 +226,13 @@ def test_a_nul_character_in_the_address_gets_a_french_400_not_a_database_error(c
     assert "caractère nul" in response.text and "Traceback" not in response.text
     assert client.get("/connexion", query_string={"next": "/projets\x00"}).status_code == 400
     assert client.get("/accessibilite", query_string={"etat": "en_cours"}).status_code == 200
+
+
+def test_only_a_server_database_pre_pings_its_pooled_connections():
+    """A SQLite file never drops a pooled connection: no ``SELECT 1`` before each request's statements."""
+    sqlite_app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///unused.db", "SECRET_KEY": "x"})
+    server_app = create_app({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://portal@db/portal", "SECRET_KEY": "x"})
+    assert "pool_pre_ping" not in sqlite_app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert server_app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+    with sqlite_app.app_context():
+        assert db.engine.pool._pre_ping is False
