@@ -113,6 +113,28 @@ class LedgerEntry(db.Model):
         return f"<LedgerEntry project={self.project_id} seq={self.seq} {self.kind} {self.amount_cents}>"
 
 
+class FundingTotal(db.Model):
+    """Running totals of one project's fiscal year with one funder: derived data, not part of the chain.
+
+    The ledger service keeps them in the same transaction as each append (``services/totals.py``): an
+    entry adds its amount, an annulation takes back the amount of the entry it annuls. Budgets (no
+    funder) and annulations themselves never appear. ``entries`` counts the active entries behind the
+    row; a row whose entries are all annulled is deleted, so the table is exactly what
+    ``rebuild_totals`` recomputes from the ledger (``portal verify`` compares both). The network's
+    funding page reads these rows instead of grouping every entry of the network."""
+
+    __tablename__ = "funding_totals"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="RESTRICT"), primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    funder_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True, index=True)
+    requested: Mapped[int] = mapped_column(BigInteger, default=0)
+    granted: Mapped[int] = mapped_column(BigInteger, default=0)
+    paid: Mapped[int] = mapped_column(BigInteger, default=0)
+    refused: Mapped[int] = mapped_column(BigInteger, default=0)
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+
+
 # --- the ORM wall ---------------------------------------------------------------------------------------
 
 @event.listens_for(Session, "before_flush")
