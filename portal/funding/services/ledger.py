@@ -207,9 +207,10 @@ def _audit(actor: User | None, entry: LedgerEntry) -> None:
 audit.label_actions({
     **{f"funding.{kind.value}": f"Financement : {kind.label.lower()} enregistré(e)" for kind in EntryKind},
     "funding.imported": "Financements importés",
+    "funding.totals_rebuilt": "Totaux des financements recalculés depuis le registre",
     "organisation.imported": "Organisation créée par un import",
 }, details={
     "seq": "écriture n°", "amount_cents": "montant (centimes)", "funder": "financeur n°", "fiscal_year": "exercice",
     "entries": "écritures", "problems": "lignes refusées", "organisations": "organisations créées",
-    "projects": "projets créés", "file": "fichier",
+    "projects": "projets créés", "file": "fichier", "differences": "totaux qui différaient",
 })

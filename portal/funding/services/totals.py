@@ -96,5 +96,5 @@ def verify_totals() -> integrity.Verdict:
         project_id, year, funder_id = wrong[0]
         return integrity.Verdict(False, f"{len(wrong)} total(aux) diffèrent du registre, dont le projet n° "
                                         f"{project_id}, exercice {year}, financeur n° {funder_id}. "
-                                        "Ils se recalculent depuis le registre.")
+                                        "Recalculez-les : flask --app wsgi portal rebuild-funding-totals.")
     return integrity.Verdict(True, "Les totaux des financements sont ceux du registre.")
