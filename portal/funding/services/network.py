@@ -52,6 +52,19 @@ def funding_scope(user):
     return visibility_clause(user) & Project.id.in_(concerned_projects(user.organisation_id))
 
 
+def filter_choices(user) -> tuple[list[int], list]:
+    """The years (newest first) and funders (id, name) of the totals this person may see: a funder named
+    only on projects hidden from them is not even listed. Read from the running totals (a year or funder
+    whose entries are all annulled, or a year with a budget only, has no totals to show)."""
+    seen = (select(FundingTotal.fiscal_year, FundingTotal.funder_id)
+            .join(Project, Project.id == FundingTotal.project_id).where(funding_scope(user)).subquery())
+    years = db.session.execute(select(seen.c.fiscal_year).distinct().order_by(seen.c.fiscal_year.desc()))
+    funders = db.session.execute(select(Organisation.id, Organisation.name)
+                                 .where(Organisation.id.in_(select(seen.c.funder_id)))
+                                 .order_by(Organisation.name))
+    return list(years.scalars()), funders.all()
+
+
 @dataclass(frozen=True)
 class NetworkRow:
     funder: str | None
