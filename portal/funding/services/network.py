@@ -111,11 +111,13 @@ def network_totals(user, by: tuple[str, ...], fiscal_year: int | None = None,
     groups = _dimension_columns(by)
     query = (select(*groups, *_sums(), func.count(func.distinct(FundingTotal.project_id)).label("projects"))
              .select_from(FundingTotal)
-             .join(Project, Project.id == FundingTotal.project_id)
-             .join(Organisation, Organisation.id == FundingTotal.funder_id)
-             .where(funding_scope(user)))
+             .join(Organisation, Organisation.id == FundingTotal.funder_id))
+    # Projects are read only when the grouping or the scope needs them (a coordinator sees every project,
+    # and every total has its project: the join would keep every row).
+    if "territory" in by or not user.is_coordinator:
+        query = query.join(Project, Project.id == FundingTotal.project_id).where(funding_scope(user))
     if "theme" in by:
-        query = query.outerjoin(project_themes, project_themes.c.project_id == Project.id) \
+        query = query.outerjoin(project_themes, project_themes.c.project_id == FundingTotal.project_id) \
                      .outerjoin(Theme, Theme.id == project_themes.c.theme_id)
     if fiscal_year is not None:
         query = query.where(FundingTotal.fiscal_year == fiscal_year)
