@@ -5,6 +5,10 @@ about five seconds); it reads these totals instead. The ledger service keeps the
 migration fills them from the ledger as it stands (annulled entries and annulations left out, as the
 balances do). Derived data: not part of the hash chain, checked against the ledger by ``portal verify``.
 
+Also an index on ledger entries (funder_id, project_id): a funder's scope (the projects it funds) read
+from the index alone, a third less time for a CAF's network page. A plain CREATE INDEX, not batch mode
+(a batch recreation of the table would drop its append-only triggers).
+
 Revision ID: f3b8d1c6a2e7
 Revises: e4a7c2d91b35
 Create Date: 2026-11-26 16:00:00
@@ -52,8 +56,11 @@ def upgrade():
     )
     op.create_index(op.f('ix_funding_totals_funder_id'), 'funding_totals', ['funder_id'], unique=False)
     op.execute(FILL)
+    op.create_index('ix_ledger_entries_funder_id_project_id', 'ledger_entries', ['funder_id', 'project_id'],
+                    unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_ledger_entries_funder_id_project_id', table_name='ledger_entries')
     op.drop_index(op.f('ix_funding_totals_funder_id'), table_name='funding_totals')
     op.drop_table('funding_totals')

@@ -54,6 +54,9 @@ class LedgerEntry(db.Model):
         Index("ix_ledger_entries_project_id_fiscal_year_funder_id", "project_id", "fiscal_year", "funder_id"),
         # The dashboard's latest entries: read newest first, stopping at the few shown.
         Index("ix_ledger_entries_recorded_at_id", "recorded_at", "id"),
+        # The projects an organisation funds (a funder's scope on the network page and dashboard), read
+        # from the index alone.
+        Index("ix_ledger_entries_funder_id_project_id", "funder_id", "project_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
