@@ -36,6 +36,9 @@ def test_going_back_and_up_again_keeps_every_row_of_a_portal_in_use(fresh_apps):
         before = _row_counts()
         facilitators = db.session.execute(db.text(
             "SELECT user_id FROM atelier_facilitators ORDER BY id")).scalars().all()
+        # End the reading transaction: on PostgreSQL its shared locks would make the downgrade's DROP
+        # INDEX on ledger_entries (another connection) wait for ever.
+        db.session.commit()
         downgrade(revision="4b8e2f6a91c3")  # before users.notify_reports: its downgrade rebuilds users
         upgrade()
         db.session.remove()
