@@ -52,16 +52,17 @@ def _sqlite_foreign_keys_off(connection):
     the old table would act on every row referencing it (SET NULL, CASCADE, or a refusal) and lose
     or break data of a portal that has some. SQLite's own advice: keys off while the schema changes,
     then check them (``_check_foreign_keys``). The pragma only works outside a transaction, so it is
-    set on the driver's connection before Alembic begins one, and set back before the pool takes it."""
+    set on the driver's connection before Alembic begins one. Setting it back would be ignored if a
+    transaction is still open at the end, so the connection is discarded instead of going back to the
+    pool: the next one is opened with foreign keys on, like every connection (portal.core.db)."""
     if connection.dialect.name != "sqlite":
         yield
         return
-    driver = connection.connection.driver_connection
-    driver.execute("PRAGMA foreign_keys=OFF")
+    connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
     try:
         yield
     finally:
-        driver.execute("PRAGMA foreign_keys=ON")
+        connection.invalidate()
 
 
 def _check_foreign_keys(connection):

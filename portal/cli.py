@@ -1,8 +1,6 @@
 """``flask --app wsgi portal ...``: the commands that run the network's portal."""
 
-import contextlib
 import json
-import logging
 import secrets
 import sys
 import time
@@ -14,6 +12,7 @@ from flask_migrate import upgrade
 
 from portal.core import audit, backup, integrity, portability
 from portal.core.db import db, write_intent
+from portal.core.logs import quieted
 from portal.core.schema import is_known_revision, migration_state
 
 portal_group = AppGroup("portal", help="Commandes de Passerelle.")
@@ -66,18 +65,6 @@ def reset_second_factor(email: str):
                "Un compte administrateur devra la configurer à sa prochaine connexion.")
 
 
-@contextlib.contextmanager
-def _quiet(logger_name: str):
-    """Only warnings and errors of ``logger_name`` while the block runs."""
-    logger = logging.getLogger(logger_name)
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
 @portal_group.command("demo")
 @click.option("--password", help="Mot de passe des comptes de démonstration (sinon, tiré au hasard).")
 def demo(password: str | None):
@@ -92,7 +79,7 @@ def demo(password: str | None):
     upgrade()
     # The demo's own actions are audited in the database as usual, but a line each on the console
     # would bury the list of accounts a newcomer needs to read.
-    with write_intent(), _quiet("portal.audit"):
+    with write_intent(), quieted("portal.audit"):
         accounts = load_demo(password)
         db.session.commit()
     click.echo(f"Réseau de démonstration prêt. Comptes (mot de passe commun : {password}) :")

@@ -103,6 +103,7 @@ def load_config(app: Flask, override: dict | None = None) -> None:
         app.config.from_mapping(override)
     _check_production(app)
     _set_database_uri(app)
+    _set_engine_options(app)
     _check_production_engine(app)
     _check_log_format(app)
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=int(app.config["SESSION_ABSOLUTE_LIFETIME"]))
@@ -143,6 +144,15 @@ def _set_database_uri(app: Flask) -> None:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+
+
+def _set_engine_options(app: Flask) -> None:
+    """A SQLite file does not drop its connections as a server does: the pre-ping (one more statement
+    each time a request takes its connection from the pool) only matters for PostgreSQL."""
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options.pop("pool_pre_ping", None)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _instance_secret_key(instance_path: Path) -> str:

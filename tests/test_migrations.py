@@ -36,9 +36,7 @@ def test_going_back_and_up_again_keeps_every_row_of_a_portal_in_use(fresh_apps):
         before = _row_counts()
         facilitators = db.session.execute(db.text(
             "SELECT user_id FROM atelier_facilitators ORDER BY id")).scalars().all()
-        # End the reading transaction: on PostgreSQL its shared locks would make the downgrade's DROP
-        # INDEX on ledger_entries (another connection) wait for ever.
-        db.session.commit()
+        db.session.remove()  # end this read: on PostgreSQL its locks would make the ALTER TABLEs wait forever
         downgrade(revision="4b8e2f6a91c3")  # before users.notify_reports: its downgrade rebuilds users
         upgrade()
         db.session.remove()
@@ -46,3 +44,15 @@ def test_going_back_and_up_again_keeps_every_row_of_a_portal_in_use(fresh_apps):
         assert db.session.execute(db.text(
             "SELECT user_id FROM atelier_facilitators ORDER BY id")).scalars().all() == facilitators
         assert any(facilitators)
+
+
+def test_after_migrating_every_connection_checks_foreign_keys_again(fresh_apps):
+    """Migrations turn SQLite's foreign keys off while they run; no connection may keep that state."""
+    app = fresh_apps(migrate=True)
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            assert db.engine.dialect.name == "postgresql"  # keys are never turned off there
+            return
+        for _ in range(3):  # whichever pooled connection a request gets
+            with db.engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -2,9 +2,9 @@
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, SecurityError
 
 from portal.core.db import db
 from portal.core.permissions import record_refusal
@@ -28,6 +28,21 @@ def render_error(status: int, message: str | None = None):
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+class NulInAddress(BadRequest):
+    """A NUL character in the query string (its French message is shown on the error page)."""
+
+    description = ("L'adresse de la page contient un caractère nul, qu'aucune page de Passerelle n'attend. "
+                   "Vérifiez le lien ou recopiez-le.")
+
+
+def refuse_nul_in_query_string() -> None:
+    """A NUL character has no meaning in any filter or parameter of the portal, and PostgreSQL refuses
+    it in any text (SQLite would store it): stopped here, once, rather than in every view that reads
+    ``request.args``. Form fields get their own French message next to the field (portal.core.forms)."""
+    if any("\x00" in value for values in request.args.listvalues() for value in values):
+        raise NulInAddress()
+
+
 def handle_http_error(error: HTTPException):
     if error.code is None or error.code < 400 or isinstance(error, SecurityError):
         # A SecurityError is a Host header outside TRUSTED_HOSTS: no URL can be built for such a
@@ -37,7 +52,7 @@ def handle_http_error(error: HTTPException):
         # Every 403 is a refused permission worth keeping; 404s are audited by the views that know a
         # protected object was asked for (portal.core.permissions.refuse), not for every stray URL.
         record_refusal(403)
-    return render_error(error.code)
+    return render_error(error.code, error.description if isinstance(error, NulInAddress) else None)
 
 
 def handle_csrf_error(error: CSRFError):
@@ -52,6 +67,7 @@ def handle_unexpected_error(error: Exception):
 
 
 def register_error_handlers(app: Flask) -> None:
+    app.before_request(refuse_nul_in_query_string)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_unexpected_error)

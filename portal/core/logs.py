@@ -5,6 +5,7 @@ JSON object a line (``LOG_FORMAT=json``, the production default: journald keeps 
 as ``key=value`` pairs after the message (``LOG_FORMAT=text``, for a developer's terminal).
 """
 
+import contextlib
 import json
 import logging
 import re
@@ -54,6 +55,19 @@ def _as_text(entry: dict) -> str:
 def _text_value(value) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     return json.dumps(text, ensure_ascii=False) if not text or re.search(r'[\s="]', text) else text
+
+
+@contextlib.contextmanager
+def quieted(logger_name: str):
+    """Only warnings and errors of ``logger_name`` while the block runs (a library's chatty INFO lines
+    that would bury the portal's own)."""
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def configure_logging(app: Flask) -> None:

@@ -76,11 +76,28 @@ def sanitise_html(html: str) -> str:
     )
 
 
+# A page shows the same descriptions and comments at each request: their HTML is kept per process (the
+# rendering is a pure function of the text). Bounded: at most CACHED_RENDERINGS texts, each short enough.
+CACHED_RENDERINGS = 512
+CACHED_TEXT_MAX_LENGTH = 10_000
+
+
 def render_markdown(text: str | None, top_heading: int | None = None) -> Markup:
     """Markdown typed by a person → safe HTML, ready for a template or a PDF. ``top_heading``: the level the
     text's highest heading takes (e.g. 3 under the page's <h2>); None keeps the levels as written."""
     if not text:
         return Markup("")
+    if len(text) <= CACHED_TEXT_MAX_LENGTH:
+        return _cached_rendering(str(text), top_heading)
+    return _rendering(text, top_heading)
+
+
+@lru_cache(maxsize=CACHED_RENDERINGS)
+def _cached_rendering(text: str, top_heading: int | None) -> Markup:
+    return _rendering(text, top_heading)
+
+
+def _rendering(text: str, top_heading: int | None) -> Markup:
     parser = _parser()
     tokens = parser.parse(text)
     if top_heading:

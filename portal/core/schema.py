@@ -9,6 +9,8 @@ from alembic.util import CommandError
 from flask import current_app
 from sqlalchemy.engine import Connection
 
+from portal.core.logs import quieted
+
 
 @dataclass(frozen=True)
 class MigrationState:
@@ -47,5 +49,6 @@ def is_known_revision(revision: str) -> bool:
 
 
 def migration_state(connection: Connection) -> MigrationState:
-    database = MigrationContext.configure(connection).get_current_heads()
+    with quieted("alembic.runtime.migration"):  # "Context impl…" on every health check otherwise
+        database = MigrationContext.configure(connection).get_current_heads()
     return MigrationState(database=_revisions(database), code=_revisions(script_directory().get_heads()))

@@ -16,18 +16,30 @@ PUBLIC_FUNDER_KINDS = frozenset({"caf", "departement", "commune", "etat"})
 
 
 def _navigation():
-    """(endpoint, label) of the main menu for the current user; modules add their entries here."""
-    if not current_user.is_authenticated:
+    """(endpoint, label) of the main menu for the current user, worked out once per request: the layout
+    asks for it once per entry (``is_current``), and each look at ``current_user`` goes through its proxy."""
+    user = current_user._get_current_object()
+    if not has_request_context():
+        return _menu_for(user)
+    cached = g.get("navigation")
+    if cached is None or cached[0] is not user:  # a login or logout within the request: a new menu
+        g.navigation = cached = (user, _menu_for(user))
+    return cached[1]
+
+
+def _menu_for(user):
+    """Modules add their entries here."""
+    if not user.is_authenticated:
         return []
     items = [("dashboard.index", "Tableau de bord"), ("projects.index", "Projets"), ("projects.panorama", "Panorama"),
              ("meetings.index", "Rencontres")]
-    if current_user.is_coordinator or current_user.organisation.kind in PUBLIC_FUNDER_KINDS:
+    if user.is_coordinator or user.organisation.kind in PUBLIC_FUNDER_KINDS:
         # The network's funding page (other funders reach it from their dashboard; the page decides).
         items.append(("funding.network_page", "Financements"))
-    if current_user.can_invite():
+    if user.can_invite():
         items.append(("admin.users", "Comptes"))
         items.append(("admin.organisations", "Organisations"))
-    if current_user.can_manage_accounts():
+    if user.can_manage_accounts():
         items.append(("journal.index", "Journal d'audit"))
         items.append(("network.identity", "Réseau"))
     return items

@@ -139,4 +139,11 @@ def revision_changes(revision) -> list[FieldChange]:
     """The changes of a revision in the page's order of fields (unknown fields last, alphabetically)."""
     names = sorted(revision.changed_fields,
                    key=lambda name: (FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER), fold(name)))
-    return [field_change(name, revision.before.get(name), revision.after.get(name)) for name in names]
+    # A field empty before and after (a milestone added without text: None → "") changed nothing a reader
+    # could see: no row for it.
+    return [field_change(name, revision.before.get(name), revision.after.get(name)) for name in names
+            if not (_is_empty(revision.before.get(name)) and _is_empty(revision.after.get(name)))]
+
+
+def _is_empty(value) -> bool:
+    return value is None or value == "" or value == []

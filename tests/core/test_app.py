@@ -121,6 +121,12 @@ def test_healthz_reports_the_database_and_its_migration(client):
                                    "migration": {"database": head, "code": head, "current": True}}
 
 
+def test_healthz_adds_no_migration_chatter_to_the_log(client, caplog):
+    caplog.set_level("INFO")
+    assert client.get("/healthz").status_code == 200
+    assert [r.name for r in caplog.records if r.name.startswith("alembic")] == []
+
+
 def test_healthz_says_outdated_but_stays_up_when_the_schema_differs(client):
     db.session.execute(text("UPDATE alembic_version SET version_num = 'abcdef012345'"))
     response = client.get("/healthz")
@@ -212,3 +218,21 @@ def test_static_urls_carry_a_hash_of_the_content(tmp_path):
         assert url_for("static", filename="portal.css") != first
         assert url_for("static", filename="absent.css") == "/static/absent.css"
         assert url_for("static", filename="../secret") == "/static/../secret"  # never read outside static/
+
+
+def test_a_nul_character_in_the_address_gets_a_french_400_not_a_database_error(client):
+    response = client.get("/accessibilite", query_string={"etat": "\x00"})
+    assert response.status_code == 400
+    assert "caractère nul" in response.text and "Traceback" not in response.text
+    assert client.get("/connexion", query_string={"next": "/projets\x00"}).status_code == 400
+    assert client.get("/accessibilite", query_string={"etat": "en_cours"}).status_code == 200
+
+
+def test_only_a_server_database_pre_pings_its_pooled_connections():
+    """A SQLite file never drops a pooled connection: no ``SELECT 1`` before each request's statements."""
+    sqlite_app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///unused.db", "SECRET_KEY": "x"})
+    server_app = create_app({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://portal@db/portal", "SECRET_KEY": "x"})
+    assert "pool_pre_ping" not in sqlite_app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert server_app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+    with sqlite_app.app_context():
+        assert db.engine.pool._pre_ping is False

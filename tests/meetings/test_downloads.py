@@ -14,6 +14,7 @@ from portal.meetings.services import reports
 from portal.pdf import services as pdf_services
 from tests.meetings.helpers import coordinator, make_atelier, make_report
 from tests.support.factories import make_user
+from tests.support.queries import count_queries
 from tests.support.reports import seed_body_markdown
 
 
@@ -53,6 +54,25 @@ def test_revalidation_answers_304_without_the_bytes(client, login, published):
     assert response.headers["ETag"] == f'"{version.sha256}"'
     changed = client.get(url(report), headers={"If-None-Match": '"autre"'})
     assert changed.status_code == 200
+
+
+def test_a_download_reads_the_version_and_its_bytes_in_one_statement(client, login, published):
+    """The person, the report, the version with its bytes: three statements, the publisher not joined;
+    a revalidation that matches reads no bytes."""
+    report, version = published
+    login(make_user())
+    client.get(url(report))
+    with count_queries() as counter:
+        response = client.get(url(report))
+    assert response.status_code == 200 and response.data == version.pdf
+    assert counter.count == 3, counter.statements
+    assert not any("users_1" in statement for statement in counter.statements[1:]), counter.statements
+    etag = f'"{version.sha256}"'
+    with count_queries() as counter:
+        revalidated = client.get(url(report), headers={"If-None-Match": etag})
+    assert revalidated.status_code == 304
+    assert counter.count == 3, counter.statements
+    assert not any("pdf" in statement.split("FROM")[0] for statement in counter.statements)
 
 
 def test_a_download_never_renders(client, login, published, monkeypatch):

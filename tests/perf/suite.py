@@ -9,7 +9,10 @@
    SQL statements of one request;
 3. serves the portal with gunicorn (2 sync workers) on loopback and loads it for a bounded time
    (``load.py``), beside a minimal Flask page served the same way: the floor of the stack;
-4. prints one Markdown table and writes it (``--out``, by default ``test-output/perf/perf-<engine>.md``).
+4. the ledger's figures (``ledger.py``: verify-ledger over every generated entry, four processes appending
+   at once) and the comptes rendus' PDF figures (``meetings_bench.py``: publish vs WeasyPrint alone,
+   download vs render, the 150-page report, memory after 20 publishes; quick: fewer, no long report);
+5. prints one Markdown table and writes it (``--out``, by default ``test-output/perf/perf-<engine>.md``).
 
 ``--quick``: a network ten times smaller, fewer runs, shorter load: under two minutes once generated.
 Timings depend on the machine and its load: the table says which machine ran it.
@@ -43,6 +46,8 @@ def parse(argv=None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, help="timed runs per page (default 20, quick 10)")
     parser.add_argument("--only", help="time only the pages whose name holds this text")
     parser.add_argument("--no-load", action="store_true", help="skip the gunicorn load run")
+    parser.add_argument("--no-ledger", action="store_true", help="skip verify-ledger and the concurrent appends")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the comptes rendus' PDF figures")
     parser.add_argument("--load-seconds", type=float, help="seconds per load round (default 8, quick 3)")
     return parser.parse_args(argv)
 
@@ -103,6 +108,12 @@ def main(argv=None) -> None:
 
         seconds = options.load_seconds or (3 if options.quick else 8)
         report.append(load.load_section(app, url, SECRET_KEY, facts, seconds, OUTPUT))
+    if not options.no_ledger:
+        from tests.perf import ledger
+
+        report.append(ledger.ledger_section(url, SECRET_KEY))
+    if not options.no_pdf:
+        report.append(pdf_section(options.quick))
     report.append(f"\nDurée totale : {time.perf_counter() - started:.0f} s (dont préparation du réseau "
                   f"{generated:.0f} s).\n")
     text = "\n".join(report)
@@ -111,6 +122,17 @@ def main(argv=None) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     print(f"Écrit dans {out}")
+
+
+def pdf_section(quick: bool) -> str:
+    """Issue 5's figures, measured on a scratch SQLite file whatever the engine under test: what they
+    compare (rendering, storing one row of bytes, serving them) hardly depends on the engine, and the
+    download page's figure on the generated network is in the pages table above."""
+    from tests.perf import meetings_bench
+
+    options = meetings_bench.parse(["--runs", "3", "--publishes", "5", "--pages", "0", "--downloads", "50"]
+                                   if quick else [])
+    return "\n## Comptes rendus en PDF\n\n" + meetings_bench.run(options)
 
 
 def describe(scale: generator.Scale, facts: dict) -> str:

@@ -1,6 +1,8 @@
 """The differences the history page shows, field by field."""
 
-from portal.projects.diffs import field_change, text_segments
+from types import SimpleNamespace
+
+from portal.projects.diffs import field_change, revision_changes, text_segments
 
 
 def kinds(segments):
@@ -30,3 +32,10 @@ def test_lists_show_what_was_added_and_removed():
 def test_short_values_read_before_then_after():
     change = field_change("status", "En cours", "En pause")
     assert (change.kind, change.label, change.before, change.after) == ("value", "État", "En cours", "En pause")
+
+
+def test_a_field_empty_before_and_after_shows_no_row():
+    revision = SimpleNamespace(changed_fields=["milestone_title", "milestone_text"],
+                               before={"milestone_title": None, "milestone_text": None},
+                               after={"milestone_title": "Lancement", "milestone_text": ""})
+    assert [change.field for change in revision_changes(revision)] == ["milestone_title"]

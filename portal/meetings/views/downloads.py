@@ -8,6 +8,7 @@ the reader's own browser, which revalidates each time.
 """
 
 from flask import Response, abort, redirect, request, url_for
+from sqlalchemy.orm import lazyload, undefer
 
 from portal.core.db import db
 from portal.meetings.models import ReportVersion
@@ -22,19 +23,29 @@ PRIVATE_CACHE = "private, no-cache"
 @bp.route("/comptes-rendus/<int:report_id>/v<int:number>.pdf")
 def download(report_id: int, number: int):
     report = readable_report(report_id)
-    version = rules.version_or_none(report, number)
+    version = _version_to_send(report.id, number, with_bytes=not request.if_none_match)
     if version is None:
         abort(404)
     cache_control = PUBLIC_CACHE if report.is_public else PRIVATE_CACHE
     headers = {"ETag": f'"{version.sha256}"', "Cache-Control": cache_control}
     if request.if_none_match.contains(version.sha256):
         return Response(status=304, headers=headers)
-    data = db.session.execute(db.select(ReportVersion.pdf).where(ReportVersion.id == version.id)).scalar_one()
+    data = version.pdf  # already read, unless a revalidation that did not match (then one more query)
     filename = rules.file_stem(version, version.number) + ".pdf"
     response = Response(data, mimetype="application/pdf", headers=headers)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Content-Length"] = str(len(data))
     return response
+
+
+def _version_to_send(report_id: int, number: int, with_bytes: bool) -> ReportVersion | None:
+    """The version and, for a plain download, its bytes in the same statement; a revalidation
+    (``If-None-Match``) reads no bytes. The publisher (joined by default) is not needed here."""
+    options = [lazyload(ReportVersion.published_by)]
+    if with_bytes:
+        options.append(undefer(ReportVersion.pdf))
+    query = db.select(ReportVersion).where(ReportVersion.report_id == report_id, ReportVersion.number == number)
+    return db.session.execute(query.options(*options)).scalar_one_or_none()
 
 
 @bp.route("/comptes-rendus/<int:report_id>/dernier.pdf")
