@@ -217,6 +217,19 @@ def verify_ledger(project_id: int | None):
     click.echo(f"{result.checked} écriture(s) vérifiée(s) : toutes les chaînes sont intactes ({elapsed:.1f} s).")
 
 
+@portal_group.command("rebuild-funding-totals")
+def rebuild_funding_totals():
+    """Recompute the network funding page's totals from the ledgers (when ``portal verify`` finds them apart)."""
+    from portal.funding.services.totals import differences, rebuild_totals
+
+    with write_intent():
+        wrong = len(differences())
+        rebuild_totals()
+        audit.record("funding.totals_rebuilt", differences=wrong)
+        db.session.commit()
+    click.echo(f"Totaux des financements recalculés depuis le registre ({wrong} différaient).")
+
+
 @portal_group.command("export-funding")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "scdl"]), required=True,
               help="csv, json : les écritures des journaux ; scdl : les subventions d'un financeur pour un exercice.")

@@ -86,6 +86,7 @@ class Kind:
 
 _kinds: dict[str, Kind] = {}
 _not_exported: dict[str, str] = {}
+_after_import: list[Callable[[], None]] = []
 
 
 def register(kind: Kind) -> Kind:
@@ -97,6 +98,14 @@ def register(kind: Kind) -> Kind:
 def not_exported(table: str, reason: str) -> None:
     """Declare that a table deliberately stays behind, and why (shown in the format documentation)."""
     _not_exported[table] = reason
+
+
+def after_import(rebuild: Callable[[], None]) -> Callable[[], None]:
+    """Run ``rebuild()`` once every row of an import is in, in its transaction: how a table left behind
+    because it is computed from others (the funding totals) is computed again in the new portal."""
+    if rebuild not in _after_import:
+        _after_import.append(rebuild)
+    return rebuild
 
 
 def kinds() -> list[Kind]:
@@ -341,6 +350,8 @@ def import_network(directory: Path) -> ImportReport:
         counts[kind.name] = _insert(connection, kind, _read_rows(root, kind, entry)) if entry else 0
     if connection.dialect.name == "postgresql":
         _move_sequences_past_imported_ids(connection)
+    for rebuild in _after_import:
+        rebuild()
     return ImportReport(counts, manifest.get("exported_at"), manifest.get("schema_revision"))
 
 

@@ -54,6 +54,9 @@ class LedgerEntry(db.Model):
         Index("ix_ledger_entries_project_id_fiscal_year_funder_id", "project_id", "fiscal_year", "funder_id"),
         # The dashboard's latest entries: read newest first, stopping at the few shown.
         Index("ix_ledger_entries_recorded_at_id", "recorded_at", "id"),
+        # The projects an organisation funds (a funder's scope on the network page and dashboard), read
+        # from the index alone.
+        Index("ix_ledger_entries_funder_id_project_id", "funder_id", "project_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,6 +114,28 @@ class LedgerEntry(db.Model):
 
     def __repr__(self) -> str:
         return f"<LedgerEntry project={self.project_id} seq={self.seq} {self.kind} {self.amount_cents}>"
+
+
+class FundingTotal(db.Model):
+    """Running totals of one project's fiscal year with one funder: derived data, not part of the chain.
+
+    The ledger service keeps them in the same transaction as each append (``services/totals.py``): an
+    entry adds its amount, an annulation takes back the amount of the entry it annuls. Budgets (no
+    funder) and annulations themselves never appear. ``entries`` counts the active entries behind the
+    row; a row whose entries are all annulled is deleted, so the table is exactly what
+    ``rebuild_totals`` recomputes from the ledger (``portal verify`` compares both). The network's
+    funding page reads these rows instead of grouping every entry of the network."""
+
+    __tablename__ = "funding_totals"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="RESTRICT"), primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    funder_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True, index=True)
+    requested: Mapped[int] = mapped_column(BigInteger, default=0)
+    granted: Mapped[int] = mapped_column(BigInteger, default=0)
+    paid: Mapped[int] = mapped_column(BigInteger, default=0)
+    refused: Mapped[int] = mapped_column(BigInteger, default=0)
+    entries: Mapped[int] = mapped_column(Integer, default=0)
 
 
 # --- the ORM wall ---------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@ hashes. Ids are kept on import and the hash covers ids only (never names), so ev
 the new portal as it did in the old one (``portal verify`` runs after the import)."""
 
 from portal.core import portability
-from portal.funding.models import LedgerEntry
+from portal.funding.models import FundingTotal, LedgerEntry
+from portal.funding.services.totals import rebuild_totals
 
 portability.register(portability.Kind(
     "ledger_entries", "funding", LedgerEntry.__table__,
@@ -33,3 +34,7 @@ portability.register(portability.Kind(
         "hash": "sha256 of `prev_hash` and the entry's canonical form, hexadecimal.",
     },
 ))
+
+portability.not_exported(FundingTotal.__tablename__, "recomputed from the ledger on import (running totals of "
+                                                     "the network's funding page, derived from the entries)")
+portability.after_import(rebuild_totals)

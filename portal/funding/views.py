@@ -34,7 +34,6 @@ from portal.funding.rules import EntryKind, LedgerRuleError, PaymentKind
 from portal.funding.services import exports, network
 from portal.funding.services.balances import Named, project_years
 from portal.funding.services.ledger import NewEntry, annul_entry, record_entry
-from portal.projects.models import Project
 from portal.projects.views.common import allowed, visible_project
 
 bp = Blueprint("funding", __name__)
@@ -223,15 +222,8 @@ def ledger_json(project_id: int):
 
 def network_filters() -> tuple[NetworkFilterForm, int | None, int | None]:
     form = NetworkFilterForm(request.args)
-    # The choices come from the entries this person may see: a funder named only on projects hidden
-    # from them is not even listed.
-    seen_entries = select(LedgerEntry).join(Project, Project.id == LedgerEntry.project_id).where(
-        network.funding_scope(current_user)).subquery()
-    years = db.session.execute(
-        select(seen_entries.c.fiscal_year).distinct().order_by(seen_entries.c.fiscal_year.desc()))
-    form.fiscal_year.choices = [("", "Tous"), *((str(y), str(y)) for y in years.scalars())]
-    funders = db.session.execute(select(Organisation.id, Organisation.name).where(
-        Organisation.id.in_(select(seen_entries.c.funder_id))).order_by(Organisation.name))
+    years, funders = network.filter_choices(current_user)
+    form.fiscal_year.choices = [("", "Tous"), *((str(y), str(y)) for y in years)]
     form.funder_id.choices = [("", "Tous"), *((str(row.id), row.name) for row in funders)]
     year = request.args.get("fiscal_year", type=request_int)
     funder = request.args.get("funder_id", type=request_int)

@@ -161,7 +161,16 @@ def test_a_network_goes_round_trip_whole(fresh_apps, tmp_path, probe_kind):
     assert result.exit_code == 0, result.output
     assert "Mot de passe oublié" in result.output
     assert "[ok] Chaînes du registre des financements" in result.output
+    # The funding totals stayed behind and were computed again from the imported ledger.
+    assert "[ok] Totaux des financements recalculés depuis le registre" in result.output
     assert "[ÉCHEC]" not in result.output
+    with source.app_context():
+        source_totals = db.session.execute(db.text("SELECT * FROM funding_totals ORDER BY 1, 2, 3")).all()
+        db.engine.dispose()
+    with target.app_context():
+        assert db.session.execute(db.text("SELECT * FROM funding_totals ORDER BY 1, 2, 3")).all() == source_totals
+        db.engine.dispose()
+    assert source_totals
     verified = target.test_cli_runner().invoke(args=["portal", "verify"])
     assert verified.exit_code == 0, verified.output
 

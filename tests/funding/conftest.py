@@ -101,3 +101,15 @@ def frictionless(tmp_path: Path, name: str, content: bytes) -> subprocess.Comple
     (tmp_path / name).write_bytes(content)
     command = [str(Path(sys.executable).with_name("frictionless")), "validate", "--schema", "schema.json", name]
     return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(autouse=True)
+def _totals_follow_the_ledger(request):
+    """After every test that wrote to a ledger (forms, services, imports, annulations), the running
+    totals are what the ledger says: whichever path appended, it kept them in the same transaction."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    from portal.funding.services.totals import differences
+    db.session.rollback()  # a test that ended on a refused statement: check what it kept
+    assert differences() == []

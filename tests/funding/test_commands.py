@@ -298,3 +298,21 @@ def test_anonymising_a_recorder_breaks_no_chain(world, runner):
     db.session.flush()
     assert world.carrier_member.full_name.startswith("Compte anonymisé")
     assert runner.invoke(args=["portal", "verify-ledger"]).exit_code == 0
+
+
+# --- funding totals ------------------------------------------------------------------------------------
+
+def test_verify_names_totals_apart_from_the_ledger_and_rebuild_funding_totals_mends_them(world, runner):
+    story(world)
+    db.session.execute(text("UPDATE funding_totals SET paid = paid + 1 WHERE funder_id = :caf"), {"caf": world.caf.id})
+    db.session.commit()
+    result = runner.invoke(args=["portal", "verify"])
+    assert result.exit_code == 1
+    assert (f"[ÉCHEC] Totaux des financements recalculés depuis le registre : 1 total(aux) diffèrent du registre, "
+            f"dont le projet n° {world.project.id}, exercice 2024, financeur n° {world.caf.id}.") in result.output
+    assert "portal rebuild-funding-totals" in result.output
+    result = runner.invoke(args=["portal", "rebuild-funding-totals"])
+    assert result.exit_code == 0, result.output
+    assert "(1 différaient)" in result.output
+    result = runner.invoke(args=["portal", "verify"])
+    assert "[ok] Totaux des financements recalculés depuis le registre" in result.output

@@ -38,6 +38,7 @@ from portal.funding.formats.tabular import FileFormatError, RowProblem
 from portal.funding.models import LedgerEntry
 from portal.funding.rules import EntryFacts, EntryKind, LedgerRuleError, LedgerState, PaymentKind
 from portal.funding.services.ledger import chained_row, current_revision_id, facts_of, lock_chain
+from portal.funding.services.totals import rebuild_totals
 from portal.projects.models import Project
 
 logger = logging.getLogger(__name__)
@@ -409,6 +410,7 @@ def import_funding(data: bytes, filename: str, *, skip_invalid: bool = False, to
             except LedgerRuleError as error:
                 report.problems.append(RowProblem(row.line, [error.message]))
     importer.writer.flush()
+    rebuild_totals(report.projects_touched)  # the rows went in by batches, past the ledger service
     report.problems.sort(key=lambda problem: problem.line)
     audit.record("funding.imported", target=filename, entries=report.entries, problems=len(report.problems),
                  organisations=len(report.organisations_created), projects=len(report.projects_created))

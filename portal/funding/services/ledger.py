@@ -26,6 +26,7 @@ from portal.funding.chain import GENESIS_HASH, chain_hash
 from portal.funding.models import LedgerEntry, ProjectFunding
 from portal.funding.rules import EntryFacts, EntryKind, LedgerRuleError, LedgerState, PaymentKind
 from portal.funding.services.balances import active_entries, balance_columns, balance_of
+from portal.funding.services.totals import count_entry, take_back
 from portal.projects.models import Project, Revision
 
 logger = logging.getLogger(__name__)
@@ -154,6 +155,7 @@ def record_entry(project: Project, actor: User | None, new: NewEntry, *, source:
         "source": source,
     })
     db.session.flush()
+    count_entry(entry)  # the network's totals, in the append's transaction
     _audit(actor, entry)
     return entry
 
@@ -179,6 +181,7 @@ def annul_entry(project: Project, actor: User | None, target: LedgerEntry, reaso
         "recorded_by_id": actor.id if actor else None, "project_revision_id": current_revision_id(project.id),
     })
     db.session.flush()
+    take_back(target)
     _audit(actor, entry)
     return entry
 
@@ -204,9 +207,10 @@ def _audit(actor: User | None, entry: LedgerEntry) -> None:
 audit.label_actions({
     **{f"funding.{kind.value}": f"Financement : {kind.label.lower()} enregistré(e)" for kind in EntryKind},
     "funding.imported": "Financements importés",
+    "funding.totals_rebuilt": "Totaux des financements recalculés depuis le registre",
     "organisation.imported": "Organisation créée par un import",
 }, details={
     "seq": "écriture n°", "amount_cents": "montant (centimes)", "funder": "financeur n°", "fiscal_year": "exercice",
     "entries": "écritures", "problems": "lignes refusées", "organisations": "organisations créées",
-    "projects": "projets créés", "file": "fichier",
+    "projects": "projets créés", "file": "fichier", "differences": "totaux qui différaient",
 })

@@ -10,8 +10,7 @@ from sqlalchemy.orm import aliased
 from portal.accounts.models import Organisation, Territory
 from portal.core.db import db
 from portal.funding.formats import tabular
-from portal.funding.models import LedgerEntry
-from portal.funding.services.balances import active_entries, balance_columns
+from portal.funding.models import FundingTotal, LedgerEntry
 from portal.projects.models import PartnerRole, Project, ProjectPartner, Theme, project_themes, visibility_clause
 
 DIMENSIONS = ("funder", "year", "theme", "territory")
@@ -53,6 +52,19 @@ def funding_scope(user):
     return visibility_clause(user) & Project.id.in_(concerned_projects(user.organisation_id))
 
 
+def filter_choices(user) -> tuple[list[int], list]:
+    """The years (newest first) and funders (id, name) of the totals this person may see: a funder named
+    only on projects hidden from them is not even listed. Read from the running totals (a year or funder
+    whose entries are all annulled, or a year with a budget only, has no totals to show)."""
+    seen = (select(FundingTotal.fiscal_year, FundingTotal.funder_id)
+            .join(Project, Project.id == FundingTotal.project_id).where(funding_scope(user)).subquery())
+    years = db.session.execute(select(seen.c.fiscal_year).distinct().order_by(seen.c.fiscal_year.desc()))
+    funders = db.session.execute(select(Organisation.id, Organisation.name)
+                                 .where(Organisation.id.in_(select(seen.c.funder_id)))
+                                 .order_by(Organisation.name))
+    return list(years.scalars()), funders.all()
+
+
 @dataclass(frozen=True)
 class NetworkRow:
     funder: str | None
@@ -73,39 +85,46 @@ class NetworkRow:
 def _dimension_columns(by: tuple[str, ...]) -> list:
     columns = {
         "funder": func.coalesce(Organisation.short_name, Organisation.name).label("funder"),
-        "year": LedgerEntry.fiscal_year.label("fiscal_year"),
+        "year": FundingTotal.fiscal_year.label("fiscal_year"),
         "theme": Theme.name.label("theme"),
         "territory": Project.territory_kind.label("territory"),
     }
     return [columns[name] for name in by]
 
 
+def _sums() -> list:
+    return [func.coalesce(func.sum(FundingTotal.__table__.c[name]), 0).label(name)
+            for name in ("requested", "granted", "paid", "refused")]
+
+
 def network_totals(user, by: tuple[str, ...], fiscal_year: int | None = None,
                    funder_id: int | None = None) -> list[NetworkRow]:
     """Totals grouped by the dimensions named in ``by`` (a project with several themes counts under
-    each of them, so theme totals may add up to more than the whole)."""
+    each of them, so theme totals may add up to more than the whole).
+
+    Read from the running totals (one row per project, year and funder, kept with each append: see
+    services/totals.py), not from the entries: grouping 300,000 entries with the annulations' anti-join
+    took seconds; the totals are a sixth as many rows, already summed."""
     unknown = set(by) - set(DIMENSIONS)
     if unknown:
         raise ValueError(f"unknown dimensions: {unknown}")
     groups = _dimension_columns(by)
-    query = (active_entries_with_projects()
-             .join(Organisation, Organisation.id == LedgerEntry.funder_id)
-             .add_columns(*groups, *balance_columns()[1:5],
-                          func.count(func.distinct(LedgerEntry.project_id)).label("projects"))
-             .where(funding_scope(user)))
+    query = (select(*groups, *_sums(), func.count(func.distinct(FundingTotal.project_id)).label("projects"))
+             .select_from(FundingTotal)
+             .join(Organisation, Organisation.id == FundingTotal.funder_id))
+    # Projects are read only when the grouping or the scope needs them (a coordinator sees every project,
+    # and every total has its project: the join would keep every row).
+    if "territory" in by or not user.is_coordinator:
+        query = query.join(Project, Project.id == FundingTotal.project_id).where(funding_scope(user))
     if "theme" in by:
-        query = query.outerjoin(project_themes, project_themes.c.project_id == Project.id) \
+        query = query.outerjoin(project_themes, project_themes.c.project_id == FundingTotal.project_id) \
                      .outerjoin(Theme, Theme.id == project_themes.c.theme_id)
     if fiscal_year is not None:
-        query = query.where(LedgerEntry.fiscal_year == fiscal_year)
+        query = query.where(FundingTotal.fiscal_year == fiscal_year)
     if funder_id is not None:
-        query = query.where(LedgerEntry.funder_id == funder_id)
+        query = query.where(FundingTotal.funder_id == funder_id)
     rows = db.session.execute(query.group_by(*groups).order_by(*groups))
     return [_row(row, by) for row in rows]
-
-
-def active_entries_with_projects():
-    return active_entries().join(Project, Project.id == LedgerEntry.project_id)
 
 
 def _row(row, by: tuple[str, ...]) -> NetworkRow:
