@@ -1,13 +1,10 @@
 """What every meetings service shares: the domain error and the checks of typed text."""
 
+from portal.core.refusals import Refusal
 
-class MeetingError(Exception):
-    """A rule refused the action; ``field`` names the form field the French message belongs to."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class MeetingError(Refusal):
+    """A rule of the meetings refused the action (message and field: ``portal.core.refusals.Refusal``)."""
 
 
 def require_text(value: str | None, field: str, label: str, limit: int) -> str:

@@ -1,17 +1,14 @@
 """What every meetings view does the same way: load (404), check (403, or the login page for a visitor),
 and run a service with its refusal put back on the form."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from flask import abort, url_for
 from flask_login import current_user
 
 from portal.core.db import db
 from portal.core.extensions import login_manager
 from portal.core.permissions import refuse
+from portal.core.refusals import attempt  # noqa: F401 (the views import it from here)
 from portal.meetings.models import Atelier, CompteRendu, Rencontre
-from portal.meetings.services.common import MeetingError
 
 
 def rencontre_or_404(rencontre_id: int) -> Rencontre:
@@ -54,22 +51,3 @@ def allowed(permission: bool, target: str | None = None) -> None:
 def project_link(project) -> str | None:
     """A testimony's project links to its page only for someone who may see it."""
     return url_for("projects.show", project_id=project.id) if project.can_view(current_user) else None
-
-
-@dataclass
-class Attempt:
-    ok: bool
-    result: object = None
-
-
-def attempt(form, action: Callable) -> Attempt:
-    """Run a service: commit once when it succeeds; when it refuses, roll back what it flushed and put its
-    French message next to the field it names (never a 500)."""
-    try:
-        result = action()
-    except MeetingError as error:
-        db.session.rollback()
-        form.add_error(error.field, error.message)
-        return Attempt(False)
-    db.session.commit()
-    return Attempt(True, result)

@@ -4,16 +4,12 @@ from sqlalchemy import func
 
 from portal.accounts.models import User
 from portal.core.db import db
+from portal.core.refusals import Refusal
 from portal.projects.models import Project, Revision, RevisionScope
 
 
-class ProjectError(Exception):
-    """A rule refused the action; ``field`` names the form field the French message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ProjectError(Refusal):
+    """A rule of the projects refused the action (message and field: ``portal.core.refusals.Refusal``)."""
 
 
 def lock_project(project: Project) -> None:

@@ -2,17 +2,14 @@
 the project, so a restricted project does not leak; 403 for an action they may not take on it), and run a
 service with its refusal put back on the form."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from flask import abort
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from portal.core.db import db
 from portal.core.permissions import refuse
+from portal.core.refusals import attempt  # noqa: F401 (the views import it from here)
 from portal.projects.models import Project, ProjectMember
-from portal.projects.services.common import ProjectError
 
 
 def visible_project(project_id: int, *options) -> Project:
@@ -45,22 +42,3 @@ def child_or_404(model, child_id: int, project: Project):
     if child is None or child.project_id != project.id:
         abort(404)
     return child
-
-
-@dataclass
-class Attempt:
-    ok: bool
-    result: object = None
-
-
-def attempt(form, action: Callable) -> Attempt:
-    """Run a service: commit once when it succeeds; when it refuses, roll back whatever it flushed and put its
-    French message next to the field it names (never a 500)."""
-    try:
-        result = action()
-    except ProjectError as error:
-        db.session.rollback()
-        form.add_error(error.field, error.message)
-        return Attempt(False)
-    db.session.commit()
-    return Attempt(True, result)
