@@ -9,7 +9,7 @@ from flask import current_app, has_app_context, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -124,3 +124,21 @@ def include_schema_name(name: str | None, type_: str, parent_names) -> bool:
     if type_ == "index":
         return name not in UNMANAGED_INDEXES
     return True
+
+
+def refuse_changes(model: type, error: type[Exception], *, changed: str, deleted: str, bulk: str) -> None:
+    """The ORM half of an append-only table (the database's triggers are the other): flushing a changed or
+    deleted ``model`` row, or a bulk UPDATE/DELETE on it (which bypasses the flush), raises ``error``."""
+
+    @event.listens_for(Session, "before_flush")
+    def _refuse_flushed_changes(session: Session, flush_context, instances) -> None:
+        if any(isinstance(row, model) for row in session.deleted):
+            raise error(deleted)
+        if any(isinstance(row, model) and session.is_modified(row, include_collections=False)
+               for row in session.dirty):
+            raise error(changed)
+
+    @event.listens_for(Session, "do_orm_execute")
+    def _refuse_bulk_changes(state) -> None:
+        if (state.is_update or state.is_delete) and any(mapper.class_ is model for mapper in state.all_mappers):
+            raise error(bulk)

@@ -19,12 +19,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Organisation, User, enum_check
-from portal.core.db import UTCDateTime, db, utcnow
+from portal.core.db import UTCDateTime, db, refuse_changes, utcnow
 from portal.funding.chain import HASHED_FIELDS
 from portal.funding.rules import CARRIER_KINDS, FUNDER_KINDS, EntryFacts, EntryKind, PaymentKind
 from portal.projects.models import PartnerRole, Project, Revision
@@ -140,22 +139,10 @@ class FundingTotal(db.Model):
 
 # --- the ORM wall ---------------------------------------------------------------------------------------
 
-@event.listens_for(Session, "before_flush")
-def _refuse_changes_to_entries(session: Session, flush_context, instances) -> None:
-    for entry in session.deleted:
-        if isinstance(entry, LedgerEntry):
-            raise AppendOnlyError("A ledger entry is never deleted: record an annulation instead.")
-    for entry in session.dirty:
-        if isinstance(entry, LedgerEntry) and session.is_modified(entry, include_collections=False):
-            raise AppendOnlyError("A ledger entry is never changed: record an annulation and a new entry.")
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _refuse_bulk_changes(state) -> None:
-    """``db.session.execute(update(LedgerEntry)...)`` bypasses flush: refuse it here."""
-    if (state.is_update or state.is_delete) and any(
-            mapper.class_ is LedgerEntry for mapper in state.all_mappers):
-        raise AppendOnlyError("Ledger entries are append-only: no UPDATE or DELETE.")
+refuse_changes(LedgerEntry, AppendOnlyError,
+               changed="A ledger entry is never changed: record an annulation and a new entry.",
+               deleted="A ledger entry is never deleted: record an annulation instead.",
+               bulk="Ledger entries are append-only: no UPDATE or DELETE.")
 
 
 # --- who sees and records what ---------------------------------------------------------------------------

@@ -20,14 +20,13 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    event,
     false,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Organisation, User, enum_check
 from portal.core.choices import LabelledChoice
-from portal.core.db import UTCDateTime, db, utcnow
+from portal.core.db import UTCDateTime, db, refuse_changes, utcnow
 from portal.projects.models import Project
 
 
@@ -305,22 +304,10 @@ class ImmutableVersionError(RuntimeError):
     """Someone tried to change or delete a published version: a programming error, never a user's."""
 
 
-@event.listens_for(Session, "before_flush")
-def _refuse_changes_to_versions(session: Session, flush_context, instances) -> None:
-    for version in session.deleted:
-        if isinstance(version, ReportVersion):
-            raise ImmutableVersionError("A published version is never deleted: publish a new one instead.")
-    for version in session.dirty:
-        if isinstance(version, ReportVersion) and session.is_modified(version, include_collections=False):
-            raise ImmutableVersionError("A published version is never changed: publish a new one instead.")
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _refuse_bulk_changes(state) -> None:
-    """``db.session.execute(update(ReportVersion)...)`` bypasses flush: refuse it here."""
-    if (state.is_update or state.is_delete) and any(
-            mapper.class_ is ReportVersion for mapper in state.all_mappers):
-        raise ImmutableVersionError("Published versions are never updated or deleted.")
+refuse_changes(ReportVersion, ImmutableVersionError,
+               changed="A published version is never changed: publish a new one instead.",
+               deleted="A published version is never deleted: publish a new one instead.",
+               bulk="Published versions are never updated or deleted.")
 
 
 def can_organise(user) -> bool:
