@@ -18,6 +18,24 @@ class Refusal(Exception):
         self.message = message
         self.field = field
 
+    # Services check typed text as forms do, because the demo, the commands and the imports call them
+    # directly. Class methods, so that each module's refusal is the one raised (``ProjectError``...).
+    @classmethod
+    def require_text(cls, value: str | None, field: str, label: str, limit: int) -> str:
+        """The text, stripped; refused when empty or longer than ``limit``."""
+        value = (value or "").strip()
+        if not value:
+            raise cls(f"{label} est obligatoire.", field)
+        return cls.optional_text(value, field, label, limit)
+
+    @classmethod
+    def optional_text(cls, value: str | None, field: str, label: str, limit: int) -> str:
+        """The text, stripped (possibly empty); refused when longer than ``limit``."""
+        value = (value or "").strip()
+        if len(value) > limit:
+            raise cls(f"{label} : {limit} caractères au plus.", field)
+        return value
+
 
 @dataclass
 class Attempt:

@@ -7,18 +7,5 @@ class MeetingError(Refusal):
     """A rule of the meetings refused the action (message and field: ``portal.core.refusals.Refusal``)."""
 
 
-def require_text(value: str | None, field: str, label: str, limit: int) -> str:
-    """Services check what forms check too: the demo and the commands call them directly."""
-    value = (value or "").strip()
-    if not value:
-        raise MeetingError(f"{label} est obligatoire.", field)
-    if len(value) > limit:
-        raise MeetingError(f"{label} : {limit} caractères au plus.", field)
-    return value
-
-
-def optional_text(value: str | None, field: str, label: str, limit: int) -> str:
-    value = (value or "").strip()
-    if len(value) > limit:
-        raise MeetingError(f"{label} : {limit} caractères au plus.", field)
-    return value
+require_text = MeetingError.require_text
+optional_text = MeetingError.optional_text

@@ -50,11 +50,4 @@ def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:
             {key: after[key] for key in keys if key in after})
 
 
-def require_text(value: str | None, field: str, label: str, limit: int) -> str:
-    """Services check what forms check too: the demo, the CLI and later imports call them directly."""
-    value = (value or "").strip()
-    if not value:
-        raise ProjectError(f"{label} est obligatoire.", field)
-    if len(value) > limit:
-        raise ProjectError(f"{limit} caractères au plus.", field)
-    return value
+require_text = ProjectError.require_text
